@@ -34,6 +34,11 @@ public record Delivery(Map<String, String> headers, byte[] body, byte[] payload)
         return new Delivery(headers, body, json.getBytes(StandardCharsets.UTF_8));
       }
     }
+    // `curl -d @payload.json` sends raw JSON with the form content type; Fleet accepts that, so do
+    // we.
+    if (form.stripLeading().startsWith("{")) {
+      return new Delivery(headers, body, body);
+    }
     throw new Rejection(Rejection.Reason.MALFORMED, "form delivery without a payload field");
   }
 

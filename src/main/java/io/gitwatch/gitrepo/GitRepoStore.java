@@ -1,0 +1,30 @@
+package io.gitwatch.gitrepo;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where GitRepos and their Secrets live: a Kubernetes cluster or a directory of manifests. Each
+ * store keeps the {@link GitRepoIndex} current; this is the one interface with two real
+ * implementations, chosen in {@link GitRepoStores}.
+ */
+public interface GitRepoStore {
+
+  /**
+   * Merges the non-null fields of {@code patch} into the GitRepo's status (a JSON merge patch on
+   * the status subresource); spec is never written.
+   *
+   * @return false when the GitRepo no longer exists
+   * @throws StoreUnavailable when the write failed after bounded retries
+   */
+  boolean patchStatus(GitRepo gitRepo, GitRepoStatus patch);
+
+  /** The data of a Secret, decoded to UTF-8 strings, or empty when it does not exist. */
+  Optional<Map<String, String>> secret(String namespace, String name);
+
+  /** Whether the initial load of GitRepos has completed. */
+  boolean isSynced();
+
+  /** Whether the backing store answers right now (the API server, the directory). */
+  boolean isReachable();
+}

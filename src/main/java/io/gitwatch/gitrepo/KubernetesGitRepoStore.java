@@ -1,0 +1,189 @@
+package io.gitwatch.gitrepo;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * GitRepos from the Kubernetes API: an informer per watched namespace (or one for all) feeds the
+ * index; status is written with JSON merge patches on {@code /status}; Secrets are read with a GET
+ * and cached briefly, so Gitwatch needs no cluster-wide Secret list or watch.
+ */
+@ApplicationScoped
+@Typed(KubernetesGitRepoStore.class)
+public class KubernetesGitRepoStore implements GitRepoStore {
+
+  private static final Logger LOG = Logger.getLogger(KubernetesGitRepoStore.class.getName());
+
+  @Inject KubernetesClient client;
+  @Inject GitRepoIndex index;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.watch-namespaces")
+  Optional<List<String>> watchNamespaces;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.kubernetes.write-attempts", defaultValue = "4")
+  int writeAttempts;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.kubernetes.secret-cache-seconds", defaultValue = "10")
+  int secretCacheSeconds;
+
+  private final List<SharedIndexInformer<GitRepo>> informers = new ArrayList<>();
+  private final Map<String, CachedSecret> secrets = new ConcurrentHashMap<>();
+
+  private record CachedSecret(Optional<Map<String, String>> data, long expiresAtNanos) {}
+
+  @PostConstruct
+  void start() {
+    var gitRepos = client.resources(GitRepo.class);
+    List<String> namespaces = watchNamespaces.orElse(List.of());
+    if (namespaces.isEmpty()) {
+      informers.add(gitRepos.inAnyNamespace().runnableInformer(0));
+    } else {
+      namespaces.forEach(ns -> informers.add(gitRepos.inNamespace(ns.trim()).runnableInformer(0)));
+    }
+    for (SharedIndexInformer<GitRepo> informer : informers) {
+      informer.addEventHandler(new IndexUpdater());
+      // Keep retrying the initial list when the API server is not reachable yet: readiness says so.
+      informer.exceptionHandler(
+          (started, t) -> {
+            LOG.warning("GitRepo informer: " + t.getMessage() + " (retrying)");
+            return true;
+          });
+      informer.start();
+    }
+    LOG.info("Watching GitRepos in " + (namespaces.isEmpty() ? "all namespaces" : namespaces));
+  }
+
+  @PreDestroy
+  void stop() {
+    informers.forEach(SharedIndexInformer::stop);
+  }
+
+  @Override
+  public boolean isSynced() {
+    return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  @Override
+  public boolean isReachable() {
+    return informers.stream().allMatch(SharedIndexInformer::isWatching);
+  }
+
+  @Override
+  public boolean patchStatus(GitRepo gitRepo, GitRepoStatus patch) {
+    String body = Serialization.asJson(Map.of("status", patch));
+    var resource =
+        client
+            .resources(GitRepo.class)
+            .inNamespace(gitRepo.getMetadata().getNamespace())
+            .withName(gitRepo.getMetadata().getName());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        return true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          return false;
+        }
+        if (!isTransient(e) || attempt >= writeAttempts) {
+          throw new StoreUnavailable(
+              "status write of " + gitRepo.id() + " failed (HTTP " + e.getCode() + ")", e);
+        }
+        LOG.fine(() -> "Retrying status write of " + gitRepo.id() + ": HTTP " + e.getCode());
+        pause(Duration.ofMillis(100L << (attempt - 1)));
+      }
+    }
+  }
+
+  @Override
+  public Optional<Map<String, String>> secret(String namespace, String name) {
+    String id = namespace + "/" + name;
+    CachedSecret cached = secrets.get(id);
+    if (cached != null && System.nanoTime() - cached.expiresAtNanos() < 0) {
+      return cached.data();
+    }
+    Optional<Map<String, String>> data;
+    try {
+      data =
+          Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get())
+              .map(KubernetesGitRepoStore::decode);
+    } catch (KubernetesClientException e) {
+      throw new StoreUnavailable("reading Secret " + id + " failed (HTTP " + e.getCode() + ")", e);
+    }
+    secrets.put(
+        id,
+        new CachedSecret(
+            data, System.nanoTime() + Duration.ofSeconds(secretCacheSeconds).toNanos()));
+    return data;
+  }
+
+  private static Map<String, String> decode(Secret secret) {
+    var data = new HashMap<String, String>();
+    if (secret.getData() != null) {
+      Base64.Decoder base64 = Base64.getMimeDecoder();
+      secret
+          .getData()
+          .forEach((k, v) -> data.put(k, new String(base64.decode(v), StandardCharsets.UTF_8)));
+    }
+    if (secret.getStringData() != null) {
+      data.putAll(secret.getStringData());
+    }
+    return Map.copyOf(data);
+  }
+
+  // 409 (a conflicting writer), 429 and 5xx pass; 0 is a connection that never got an answer.
+  private static boolean isTransient(KubernetesClientException e) {
+    int code = e.getCode();
+    return code == 0 || code == 409 || code == 429 || code >= 500;
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailable("interrupted while retrying a status write", e);
+    }
+  }
+
+  private class IndexUpdater implements ResourceEventHandler<GitRepo> {
+    @Override
+    public void onAdd(GitRepo gitRepo) {
+      index.put(gitRepo);
+    }
+
+    @Override
+    public void onUpdate(GitRepo oldGitRepo, GitRepo gitRepo) {
+      index.put(gitRepo);
+    }
+
+    @Override
+    public void onDelete(GitRepo gitRepo, boolean deletedFinalStateUnknown) {
+      index.remove(gitRepo);
+    }
+  }
+}

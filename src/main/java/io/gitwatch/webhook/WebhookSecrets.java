@@ -1,0 +1,89 @@
+package io.gitwatch.webhook;
+
+import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Finds the webhook secret that applies to a GitRepo, Fleet's way: the GitRepo's own {@code
+ * spec.webhookSecret} in its namespace, which replaces the global {@code gitjob-webhook} in {@code
+ * gitwatch.namespace}; and verifies a delivery against it.
+ */
+@ApplicationScoped
+public class WebhookSecrets {
+
+  static final String GLOBAL = "gitjob-webhook";
+  private static final Logger LOG = Logger.getLogger(WebhookSecrets.class.getName());
+
+  @Inject GitRepoStore store;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.namespace", defaultValue = "cattle-fleet-system")
+  String namespace;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.webhook.allow-unauthenticated", defaultValue = "false")
+  boolean allowUnauthenticated;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.webhook.allow-sha1", defaultValue = "false")
+  boolean allowSha1;
+
+  private final AtomicBoolean weakLogged = new AtomicBoolean();
+
+  /**
+   * Which Secret applies to a GitRepo ({@code namespace/name}); the global one when it names none.
+   */
+  public SecretRef secretFor(GitRepo gitRepo) {
+    String own = gitRepo.spec().getWebhookSecret();
+    return own == null || own.isBlank()
+        ? global()
+        : new SecretRef(gitRepo.getMetadata().getNamespace(), own.trim(), true);
+  }
+
+  public SecretRef global() {
+    return new SecretRef(namespace, GLOBAL, false);
+  }
+
+  /** Verifies a delivery with one Secret. */
+  public Verification verify(Provider provider, Delivery delivery, SecretRef ref) {
+    Optional<Map<String, String>> data = store.secret(ref.namespace(), ref.name());
+    if (data.isEmpty()) {
+      if (ref.named()) {
+        return Verification.failed("webhook secret " + ref + " does not exist");
+      }
+      if (allowUnauthenticated) {
+        LOG.warning(
+            "Accepting an unauthenticated webhook: no Secret "
+                + ref
+                + " (gitwatch.webhook.allow-unauthenticated=true)");
+        return Verification.ok();
+      }
+      return Verification.failed("no webhook secret configured (Secret " + ref + ")");
+    }
+    Verification verification = Signatures.verify(provider, delivery, data.get(), allowSha1);
+    if (verification.weak() && weakLogged.compareAndSet(false, true)) {
+      LOG.warning(
+          "A Bitbucket Cloud webhook was verified by its X-Hook-UUID, which is not a secret: set a"
+              + " webhook secret in Bitbucket and put it under the 'bitbucket' key of "
+              + ref);
+    }
+    return verification;
+  }
+
+  /**
+   * A webhook Secret's place; {@code named} when a GitRepo names it in {@code spec.webhookSecret}.
+   */
+  public record SecretRef(String namespace, String name, boolean named) {
+    @Override
+    public String toString() {
+      return namespace + "/" + name;
+    }
+  }
+}

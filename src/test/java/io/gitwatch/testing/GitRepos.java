@@ -1,0 +1,65 @@
+package io.gitwatch.testing;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoSpec;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Creates GitRepos and Secrets in an API server the way a user would apply them. */
+public final class GitRepos {
+
+  private final KubernetesClient client;
+
+  public GitRepos(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public GitRepo create(String namespace, String name, String repo, Consumer<GitRepoSpec> more) {
+    ensureNamespace(namespace);
+    var spec = new GitRepoSpec();
+    spec.setRepo(repo);
+    more.accept(spec);
+    var gitRepo = new GitRepo();
+    gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    gitRepo.setSpec(spec);
+    return client.resources(GitRepo.class).inNamespace(namespace).resource(gitRepo).create();
+  }
+
+  public GitRepo get(String namespace, String name) {
+    return client.resources(GitRepo.class).inNamespace(namespace).withName(name).get();
+  }
+
+  public int count() {
+    return client.resources(GitRepo.class).inAnyNamespace().list().getItems().size();
+  }
+
+  public void secret(String namespace, String name, Map<String, String> data) {
+    ensureNamespace(namespace);
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(name)
+                .endMetadata()
+                .withStringData(data)
+                .build())
+        .createOr(existing -> existing.update());
+  }
+
+  private void ensureNamespace(String namespace) {
+    if (client.namespaces().withName(namespace).get() == null) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .create();
+    }
+  }
+}

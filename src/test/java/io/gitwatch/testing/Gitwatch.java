@@ -1,0 +1,102 @@
+package io.gitwatch.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** The Gitwatch server under test, seen from outside: deliveries, health, and signing helpers. */
+public final class Gitwatch {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final URI base;
+
+  public Gitwatch(URI base) {
+    this.base = base;
+  }
+
+  /** The Liberty test server, on {@code it.http.port}. */
+  public static Gitwatch testServer() {
+    return new Gitwatch(
+        URI.create("http://127.0.0.1:" + Integer.getInteger("it.http.port", 19080) + "/"));
+  }
+
+  /** A response: status and body. */
+  public record Answer(int status, String body) {
+    public JsonObject json() {
+      return Json.createReader(new StringReader(body)).readObject();
+    }
+  }
+
+  public Answer post(String path, String contentType, byte[] body, Map<String, String> headers) {
+    var request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    headers.forEach(request::header);
+    return send(request.build());
+  }
+
+  public Answer postJson(byte[] body, Map<String, String> headers) {
+    return post("", "application/json", body, headers);
+  }
+
+  public Answer get(String path) {
+    return send(
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
+  }
+
+  /**
+   * Waits until the server's index holds exactly this many GitRepos (readiness reports the count).
+   */
+  public void awaitGitRepos(int count) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("health/ready").body().contains("\"gitrepos\":" + count));
+  }
+
+  /** GitHub's signature header value for a body. */
+  public static String githubSignature(String secret, byte[] body) {
+    return "sha256=" + hmacSha256Hex(secret, body);
+  }
+
+  public static String hmacSha256Hex(String secret, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Answer send(HttpRequest request) {
+    try {
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Answer(response.statusCode(), response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

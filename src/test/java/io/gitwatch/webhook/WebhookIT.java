@@ -1,0 +1,279 @@
+package io.gitwatch.webhook;
+
+import static io.gitwatch.testing.Gitwatch.githubSignature;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.testing.ApiServer;
+import io.gitwatch.testing.GitRepos;
+import io.gitwatch.testing.Gitwatch;
+import io.gitwatch.testing.Gitwatch.Answer;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The built WAR on a managed Liberty, against fabric8's mock API server: every row of the webhook
+ * response table, observed from outside (status, body, GitRepo status, API writes).
+ */
+@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
+class WebhookIT {
+
+  static final String GLOBAL_SECRET = "global-s3cret";
+  static final String SHA_A = "a".repeat(40);
+  static final String SHA_B = "b".repeat(40);
+
+  final Gitwatch gitwatch = Gitwatch.testServer();
+  final ApiServer api = ApiServer.shared();
+  final GitRepos gitRepos = new GitRepos(api.client());
+
+  @Deployment(testable = false)
+  static WebArchive war() {
+    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
+  }
+
+  @BeforeAll
+  static void globalSecret() {
+    new GitRepos(ApiServer.shared().client())
+        .secret(
+            "gitwatch-system",
+            "gitjob-webhook",
+            Map.of("github", GLOBAL_SECRET, "gitlab", GLOBAL_SECRET));
+  }
+
+  static byte[] githubPush(String repoUrl, String branch, String sha) {
+    String json =
+        """
+        {"ref":"refs/heads/%s","before":"%s","after":"%s","deleted":false,
+         "repository":{"html_url":"%s","clone_url":"%s.git","default_branch":"main"}}"""
+            .formatted(branch, "0".repeat(39) + "1", sha, repoUrl, repoUrl);
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static Map<String, String> github(String event, String secret, byte[] body) {
+    return Map.of(
+        "X-GitHub-Event", event,
+        "X-GitHub-Delivery", UUID.randomUUID().toString(),
+        "X-Hub-Signature-256", githubSignature(secret, body));
+  }
+
+  String uniqueRepo() {
+    return "https://github.com/example/repo-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  void ready() {
+    gitwatch.awaitGitRepos(gitRepos.count());
+  }
+
+  @Test
+  void signedPushUpdatesExactlyTheMatchingGitReposAcrossNamespaces() {
+    String repo = uniqueRepo();
+    gitRepos.create("team-a", "app-a", repo, s -> s.setBranch("main"));
+    gitRepos.create(
+        "team-b",
+        "app-b",
+        repo.replace("https://github.com/", "git@github.com:") + ".git",
+        s -> s.setBranch("main"));
+    gitRepos.create("team-a", "app-other-branch", repo, s -> s.setBranch("dev"));
+    gitRepos.create("team-a", "app-suffix", repo + "-suffix", s -> s.setBranch("main"));
+    ready();
+    byte[] body = githubPush(repo, "main", SHA_A);
+
+    Answer answer = gitwatch.postJson(body, github("push", GLOBAL_SECRET, body));
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.json().getJsonArray("matched").toString())
+        .isEqualTo("[\"team-a/app-a\",\"team-b/app-b\"]");
+    assertThat(answer.json().getJsonArray("updated").toString())
+        .isEqualTo("[\"team-a/app-a\",\"team-b/app-b\"]");
+    assertThat(answer.json().getString("provider")).isEqualTo("github");
+    assertThat(gitRepos.get("team-a", "app-a").getStatus().getWebhookCommit()).isEqualTo(SHA_A);
+    assertThat(gitRepos.get("team-a", "app-a").getStatus().getLastWebhookTime()).isNotBlank();
+    assertThat(gitRepos.get("team-b", "app-b").getStatus().getWebhookCommit()).isEqualTo(SHA_A);
+    assertThat(gitRepos.get("team-a", "app-other-branch").getStatus()).isNull();
+    assertThat(gitRepos.get("team-a", "app-suffix").getStatus()).isNull();
+    GitRepo a = gitRepos.get("team-a", "app-a");
+    assertThat(a.getSpec().getRepo()).isEqualTo(repo);
+    assertThat(a.getSpec().getPollingInterval()).isNull();
+  }
+
+  @Test
+  void writesOneStatusPatchPerChangedGitRepoAndNoneForARedelivery() {
+    String repo = uniqueRepo();
+    gitRepos.create("team-c", "once", repo, s -> s.setBranch("main"));
+    ready();
+    byte[] body = githubPush(repo, "main", SHA_B);
+
+    gitwatch.postJson(body, github("push", GLOBAL_SECRET, body));
+    Answer again = gitwatch.postJson(body, github("push", GLOBAL_SECRET, body));
+
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json().getJsonArray("matched")).hasSize(1);
+    assertThat(again.json().getJsonArray("updated")).isEmpty();
+    List<ApiServer.Write> writes =
+        api.writes().stream().filter(w -> w.path().contains("/gitrepos/once")).toList();
+    assertThat(writes).hasSize(1);
+    assertThat(writes.get(0).isStatusPatchOf("team-c", "once")).isTrue();
+    assertThat(writes.get(0).body())
+        .contains(SHA_B)
+        .contains("lastWebhookTime")
+        .doesNotContain("spec");
+  }
+
+  @Test
+  void perGitRepoSecretReplacesTheGlobalOne() {
+    String repo = uniqueRepo();
+    gitRepos.secret("team-d", "own-hook", Map.of("github", "own-s3cret"));
+    gitRepos.create(
+        "team-d",
+        "own",
+        repo,
+        s -> {
+          s.setBranch("main");
+          s.setWebhookSecret("own-hook");
+        });
+    ready();
+    byte[] body = githubPush(repo, "main", SHA_A);
+
+    Answer withGlobal = gitwatch.postJson(body, github("push", GLOBAL_SECRET, body));
+    assertThat(withGlobal.status()).isEqualTo(401);
+    assertThat(gitRepos.get("team-d", "own").getStatus()).isNull();
+
+    Answer withOwn = gitwatch.postJson(body, github("push", "own-s3cret", body));
+    assertThat(withOwn.status()).isEqualTo(200);
+    assertThat(gitRepos.get("team-d", "own").getStatus().getWebhookCommit()).isEqualTo(SHA_A);
+  }
+
+  @Test
+  void badDeliveriesAreRefusedAndChangeNothing() {
+    String repo = uniqueRepo();
+    gitRepos.create("team-e", "untouched", repo, s -> s.setBranch("main"));
+    ready();
+    byte[] body = githubPush(repo, "main", SHA_A);
+    int writesBefore = api.writes().size();
+
+    assertThat(gitwatch.postJson(body, github("push", "wrong", body)).status()).isEqualTo(401);
+    assertThat(gitwatch.postJson(body, Map.of("X-GitHub-Event", "push")).status()).isEqualTo(401);
+    assertThat(
+            gitwatch
+                .postJson(
+                    body, Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", "sha256=xyz"))
+                .status())
+        .isEqualTo(401);
+    assertThat(gitwatch.postJson(body, Map.of("X-Unknown", "x")).status()).isEqualTo(400);
+    byte[] broken = "{\"ref\": ".getBytes(StandardCharsets.UTF_8);
+    assertThat(gitwatch.postJson(broken, github("push", GLOBAL_SECRET, broken)).status())
+        .isEqualTo(400);
+    assertThat(gitwatch.post("", "text/plain", body, github("push", GLOBAL_SECRET, body)).status())
+        .isEqualTo(415);
+    byte[] huge = new byte[2 * 1024 * 1024];
+    assertThat(gitwatch.postJson(huge, github("push", GLOBAL_SECRET, huge)).status())
+        .isEqualTo(413);
+    Answer get = gitwatch.get("some/hook");
+    assertThat(get.status()).isEqualTo(405);
+    assertThat(get.json().getString("message")).contains("POST");
+
+    assertThat(api.writes().size()).isEqualTo(writesBefore);
+    assertThat(gitRepos.get("team-e", "untouched").getStatus()).isNull();
+  }
+
+  @Test
+  void pingAndUnusedEventsAreAcknowledgedWithoutWrites() {
+    int writesBefore = api.writes().size();
+    byte[] ping =
+        "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}".getBytes(StandardCharsets.UTF_8);
+    Answer pong = gitwatch.postJson(ping, github("ping", "anything", ping));
+    assertThat(pong.status()).isEqualTo(200);
+    assertThat(pong.json().getString("event")).isEqualTo("ping");
+
+    byte[] pr = "{\"action\":\"opened\"}".getBytes(StandardCharsets.UTF_8);
+    Answer ignored = gitwatch.postJson(pr, github("pull_request", GLOBAL_SECRET, pr));
+    assertThat(ignored.status()).isEqualTo(202);
+    assertThat(ignored.json().getString("ignored")).contains("pull_request");
+
+    byte[] bbsPing = "{\"test\": true}".getBytes(StandardCharsets.UTF_8);
+    assertThat(gitwatch.postJson(bbsPing, Map.of("X-Event-Key", "diagnostics:ping")).status())
+        .isEqualTo(200);
+    assertThat(api.writes().size()).isEqualTo(writesBefore);
+  }
+
+  @Test
+  void acceptsADeliveryOnAnyPathAndAsAForm() {
+    String repo = uniqueRepo();
+    gitRepos.create("team-f", "form", repo, s -> s.setBranch("main"));
+    ready();
+    byte[] json = githubPush(repo, "main", SHA_B);
+    byte[] form =
+        ("payload="
+                + java.net.URLEncoder.encode(
+                    new String(json, StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8);
+
+    Answer answer =
+        gitwatch.post(
+            "gitjob/webhook",
+            "application/x-www-form-urlencoded",
+            form,
+            github("push", GLOBAL_SECRET, form));
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(gitRepos.get("team-f", "form").getStatus().getWebhookCommit()).isEqualTo(SHA_B);
+  }
+
+  @Test
+  void answers503WhenTheStatusWriteKeepsFailingAndWritesAfterRecovery() {
+    String repo = uniqueRepo();
+    gitRepos.create("team-g", "flaky", repo, s -> s.setBranch("main"));
+    ready();
+    byte[] body = githubPush(repo, "main", SHA_A);
+    api.breakWritesTo("flaky");
+    try {
+      Answer down = gitwatch.postJson(body, github("push", GLOBAL_SECRET, body));
+      assertThat(down.status()).isEqualTo(503);
+      assertThat(gitRepos.get("team-g", "flaky").getStatus()).isNull();
+    } finally {
+      api.heal("flaky");
+    }
+    Answer up = gitwatch.postJson(body, github("push", GLOBAL_SECRET, body));
+    assertThat(up.status()).isEqualTo(200);
+    assertThat(gitRepos.get("team-g", "flaky").getStatus().getWebhookCommit()).isEqualTo(SHA_A);
+  }
+
+  @Test
+  void aBurstOfConcurrentDeliveriesGetsNoServerError() throws Exception {
+    String repo = uniqueRepo();
+    gitRepos.create("team-h", "busy", repo, s -> s.setBranch("main"));
+    ready();
+    var pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        String sha = String.format("%040x", i + 1);
+        byte[] body = githubPush(repo, "main", sha);
+        Callable<Integer> send =
+            () -> gitwatch.postJson(body, github("push", GLOBAL_SECRET, body)).status();
+        answers.add(pool.submit(send));
+      }
+      for (Future<Integer> answer : answers) {
+        assertThat(answer.get()).isEqualTo(200);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(gitRepos.get("team-h", "busy").getStatus().getWebhookCommit())
+        .matches("[0-9a-f]{40}");
+  }
+}
