@@ -1,5 +1,6 @@
 package io.gitwatch;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +18,11 @@ public class KubernetesClients {
   @Produces
   @ApplicationScoped
   KubernetesClient client() {
-    return new KubernetesClientBuilder().build();
+    Config config = Config.autoConfigure(null);
+    // Writers retry a bounded number of times themselves and then answer 503; the client's own
+    // backoff would hold a provider's delivery for minutes.
+    config.setRequestRetryBackoffLimit(0);
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   void close(@Disposes KubernetesClient client) {
