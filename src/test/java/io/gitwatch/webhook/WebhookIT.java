@@ -4,6 +4,7 @@ import static io.gitwatch.testing.Gitwatch.githubSignature;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.testing.Fixtures;
 import io.gitwatch.testing.ApiServer;
 import io.gitwatch.testing.GitRepos;
 import io.gitwatch.testing.Gitwatch;
@@ -17,6 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import java.util.Base64;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -24,6 +27,9 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The built WAR on a managed Liberty, against fabric8's mock API server: every row of the webhook
@@ -275,5 +281,88 @@ class WebhookIT {
     }
     assertThat(gitRepos.get("team-h", "busy").getStatus().getWebhookCommit())
         .matches("[0-9a-f]{40}");
+  }
+
+  static Stream<Arguments> providers() {
+    return Stream.of(
+        Arguments.of("github", "github/push.json", "https://github.com/acme/deploy", "91edb9ab348afbfccad2a8e03a7021b5013ebae7"),
+        Arguments.of("gitlab", "gitlab/push.json", "ssh://git@gitlab.example.com:2222/acme/platform/deploy.git", "b3fd2bb86d8fb7050cb47996f35a7811de0fdcd3"),
+        Arguments.of("bitbucket", "bitbucket-cloud/repo-push.json", "git@bitbucket.org:acme/deploy.git", "1a6c57301741ed2168dd594abe7b30a28d8fe52d"),
+        Arguments.of("bitbucket-server", "bitbucket-server/repo-refs_changed.json", "https://bitbucket.example.com/scm/ops/deploy.git", "bc7219d0490685856b4b29e2f9af44b33bc5c1f5"),
+        Arguments.of("gogs", "gogs/push.json", "https://gogs.example.com/acme/deploy", "5ecb93841285429cd8fb9375df803a7bbe15b4af"),
+        Arguments.of("gitea", "gitea/push.json", "git@gitea.example.com:acme/deploy.git", "ed738f69c7f60aef5cd4abd219e1e53e200ec892"),
+        Arguments.of("azure", "azure-devops/git.push.json", "git@ssh.dev.azure.com:v3/acme/platform/deploy", "43ab3055044ab959698e45ef163a59c298d6a6da"));
+  }
+
+  /** The headers each provider sends with a delivery signed (or authenticated) with {@code secret}. */
+  static Map<String, String> signed(String provider, String secret, byte[] body) {
+    String hmac = Gitwatch.hmacSha256Hex(secret, body);
+    String id = UUID.randomUUID().toString();
+    return switch (provider) {
+      case "github" -> github("push", secret, body);
+      case "gitlab" -> Map.of("X-Gitlab-Event", "Push Hook", "X-Gitlab-Token", secret, "X-Gitlab-Event-UUID", id);
+      case "bitbucket" -> Map.of("X-Event-Key", "repo:push", "X-Hook-UUID", "{" + id + "}", "X-Request-UUID", id, "X-Hub-Signature", "sha256=" + hmac);
+      case "bitbucket-server" -> Map.of("X-Event-Key", "repo:refs_changed", "X-Request-Id", id, "X-Hub-Signature", "sha256=" + hmac);
+      case "gogs" -> Map.of("X-Gogs-Event", "push", "X-Gogs-Delivery", id, "X-Gogs-Signature", hmac, "X-GitHub-Event", "push");
+      case "gitea" -> Map.of("X-Gitea-Event", "push", "X-Gitea-Delivery", id, "X-Gitea-Signature", hmac, "X-Gogs-Event", "push", "X-Gogs-Signature", hmac, "X-GitHub-Event", "push");
+      case "azure" -> Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(("azure:" + secret).getBytes(StandardCharsets.UTF_8)));
+      default -> throw new IllegalArgumentException(provider);
+    };
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void everyProvidersVerifiedPushUpdatesItsGitRepo(String provider, String payload, String repo, String sha) {
+    String namespace = "provider-" + provider;
+    String secret = provider + "-s3cret";
+    Map<String, String> keys =
+        provider.equals("azure")
+            ? Map.of("azure-username", "azure", "azure-password", secret)
+            : Map.of(provider, secret);
+    gitRepos.secret(namespace, "hook", keys);
+    gitRepos.create(namespace, "deploy", repo, s -> { s.setBranch("main"); s.setWebhookSecret("hook"); });
+    ready();
+    byte[] body = Fixtures.resource("payloads/" + payload);
+
+    Answer wrong = gitwatch.postJson(body, signed(provider, "not-the-secret", body));
+    assertThat(wrong.status()).isEqualTo(401);
+    assertThat(gitRepos.get(namespace, "deploy").getStatus()).isNull();
+
+    Answer answer = gitwatch.postJson(body, signed(provider, secret, body));
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    assertThat(answer.json().getJsonArray("updated").toString()).isEqualTo("[\"" + namespace + "/deploy\"]");
+    assertThat(gitRepos.get(namespace, "deploy").getStatus().getWebhookCommit()).isEqualTo(sha);
+  }
+
+  @Test
+  void everyChangeOfAPushIsConsideredAndDeletionsNeverBecomeCommits() {
+    gitRepos.secret("multi", "hook", Map.of("bitbucket-server", "multi-s3cret"));
+    String repo = "https://bitbucket.example.com/scm/ops/deploy.git";
+    gitRepos.create("multi", "main", repo, s -> { s.setBranch("main"); s.setWebhookSecret("hook"); });
+    gitRepos.create("multi", "release", repo, s -> { s.setRevision("v2.0.0"); s.setWebhookSecret("hook"); });
+    gitRepos.create("multi", "deleted", repo, s -> { s.setBranch("feature/old"); s.setWebhookSecret("hook"); });
+    ready();
+    byte[] body = Fixtures.resource("payloads/bitbucket-server/repo-refs_changed-several-changes.json");
+
+    Answer answer = gitwatch.postJson(body, signed("bitbucket-server", "multi-s3cret", body));
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.json().getJsonArray("updated").toString()).isEqualTo("[\"multi/main\",\"multi/release\"]");
+    assertThat(gitRepos.get("multi", "main").getStatus().getWebhookCommit()).isEqualTo("bc7219d0490685856b4b29e2f9af44b33bc5c1f5");
+    assertThat(gitRepos.get("multi", "release").getStatus().getWebhookCommit()).isEqualTo("235855927014158e7158c7b11fd3a9f22fb89fd6");
+    assertThat(gitRepos.get("multi", "deleted").getStatus()).isNull();
+  }
+
+  @Test
+  void aCapturedGitHubDeliveryReplaysAsGitHubSentIt() {
+    byte[] body = Fixtures.shared("github/push.json");
+    gitRepos.create("captured", "sample-app", "git@github.com:binkkatal/sample_app.git", s -> s.setBranch("master"));
+    ready();
+
+    Answer answer = gitwatch.postJson(body, github("push", GLOBAL_SECRET, body));
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(gitRepos.get("captured", "sample-app").getStatus().getWebhookCommit())
+        .isEqualTo("fd489864e7642b48eaad6e3f155c10e46810ec72");
   }
 }
