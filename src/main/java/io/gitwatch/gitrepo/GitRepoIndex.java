@@ -1,6 +1,8 @@
 package io.gitwatch.gitrepo;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class GitRepoIndex {
+
+  @Inject Event<GitRepoChanged> changed;
 
   private final Map<String, GitRepo> byId = new ConcurrentHashMap<>();
   // Values are immutable maps replaced whole, so readers never see a half-updated bucket.
@@ -37,8 +41,26 @@ public class GitRepoIndex {
     return byId.size();
   }
 
-  /** Adds a GitRepo or replaces the previous version of it. */
-  public synchronized void put(GitRepo gitRepo) {
+  /** Adds a GitRepo or replaces the previous version of it, and tells observers. */
+  public void put(GitRepo gitRepo) {
+    GitRepo previous = store(gitRepo);
+    fire(new GitRepoChanged(previous, gitRepo));
+  }
+
+  public void remove(GitRepo gitRepo) {
+    GitRepo previous = unstore(gitRepo);
+    if (previous != null) {
+      fire(new GitRepoChanged(previous, null));
+    }
+  }
+
+  private void fire(GitRepoChanged change) {
+    if (changed != null) { // null in plain tests that use the index without CDI
+      changed.fire(change);
+    }
+  }
+
+  private synchronized GitRepo store(GitRepo gitRepo) {
     GitRepo previous = byId.put(gitRepo.id(), gitRepo);
     Optional<RepoKey> oldKey = previous == null ? Optional.empty() : keyOf(previous);
     Optional<RepoKey> newKey = keyOf(gitRepo);
@@ -54,19 +76,15 @@ public class GitRepoIndex {
                   copy.put(gitRepo.id(), gitRepo);
                   return Map.copyOf(copy);
                 }));
+    return previous;
   }
 
-  public synchronized void remove(GitRepo gitRepo) {
+  private synchronized GitRepo unstore(GitRepo gitRepo) {
     GitRepo previous = byId.remove(gitRepo.id());
     if (previous != null) {
       keyOf(previous).ifPresent(k -> without(k, previous.id()));
     }
-  }
-
-  /** Drops every GitRepo (a store that relists starts from scratch). */
-  public synchronized void clear() {
-    byId.clear();
-    byKey.clear();
+    return previous;
   }
 
   private void without(RepoKey key, String id) {

@@ -22,6 +22,14 @@ public interface GitRepoStore {
   /** The data of a Secret, decoded to UTF-8 strings, or empty when it does not exist. */
   Optional<Map<String, String>> secret(String namespace, String name);
 
+  /**
+   * Records an event about a GitRepo for its users ({@code kubectl describe}); best effort, never
+   * throws.
+   *
+   * @param warning true for a Warning, false for a Normal event
+   */
+  void recordEvent(GitRepo gitRepo, boolean warning, String reason, String message);
+
   /** Whether the initial load of GitRepos has completed. */
   boolean isSynced();
 

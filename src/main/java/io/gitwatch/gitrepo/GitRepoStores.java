@@ -26,6 +26,7 @@ public class GitRepoStores {
   Optional<String> configured;
 
   @Inject Instance<KubernetesGitRepoStore> kubernetes;
+  @Inject Instance<FileGitRepoStore> file;
 
   @Produces
   @ApplicationScoped
@@ -34,6 +35,7 @@ public class GitRepoStores {
     LOG.info("GitRepo store: " + kind + (configured.isPresent() ? "" : " (detected)"));
     return switch (kind) {
       case "kubernetes" -> kubernetes.get();
+      case "file" -> file.get();
       default ->
           throw new IllegalStateException(
               "gitwatch.store must be 'kubernetes' or 'file', not '" + kind + "'");

@@ -1,5 +1,6 @@
 package io.gitwatch.gitrepo;
 
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -15,6 +16,8 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -116,6 +119,46 @@ public class KubernetesGitRepoStore implements GitRepoStore {
         LOG.fine(() -> "Retrying status write of " + gitRepo.id() + ": HTTP " + e.getCode());
         pause(Duration.ofMillis(100L << (attempt - 1)));
       }
+    }
+  }
+
+  @Override
+  public void recordEvent(GitRepo gitRepo, boolean warning, String reason, String message) {
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    var event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withNamespace(gitRepo.getMetadata().getNamespace())
+            .withGenerateName(gitRepo.getMetadata().getName() + ".")
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withApiVersion(gitRepo.getApiVersion())
+            .withKind(gitRepo.getKind())
+            .withNamespace(gitRepo.getMetadata().getNamespace())
+            .withName(gitRepo.getMetadata().getName())
+            .withUid(gitRepo.getMetadata().getUid())
+            .endInvolvedObject()
+            .withType(warning ? "Warning" : "Normal")
+            .withReason(reason)
+            .withMessage(message)
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withCount(1)
+            .withNewSource()
+            .withComponent("gitwatch")
+            .endSource()
+            .build();
+    try {
+      client
+          .v1()
+          .events()
+          .inNamespace(gitRepo.getMetadata().getNamespace())
+          .resource(event)
+          .create();
+    } catch (KubernetesClientException e) {
+      LOG.fine(
+          () ->
+              "Could not record event " + reason + " on " + gitRepo.id() + ": HTTP " + e.getCode());
     }
   }
 

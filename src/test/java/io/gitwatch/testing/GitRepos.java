@@ -33,6 +33,28 @@ public final class GitRepos {
     return client.resources(GitRepo.class).inNamespace(namespace).withName(name).get();
   }
 
+  public void delete(String namespace, String name) {
+    client.resources(GitRepo.class).inNamespace(namespace).withName(name).delete();
+  }
+
+  /** A {@code kubernetes.io/basic-auth} Secret, as polling credentials. */
+  public void basicAuth(String namespace, String name, String username, String password) {
+    ensureNamespace(namespace);
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(name)
+                .endMetadata()
+                .withType("kubernetes.io/basic-auth")
+                .withStringData(Map.of("username", username, "password", password))
+                .build())
+        .create();
+  }
+
   public int count() {
     return client.resources(GitRepo.class).inAnyNamespace().list().getItems().size();
   }

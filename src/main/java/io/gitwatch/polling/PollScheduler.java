@@ -1,0 +1,236 @@
+package io.gitwatch.polling;
+
+import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoChanged;
+import io.gitwatch.gitrepo.GitRepoIndex;
+import io.gitwatch.webhook.Pushed;
+import io.gitwatch.webhook.Target;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Keeps one non-persistent EJB timer per GitRepo, armed for its next poll: the effective interval
+ * plus jitter, capped exponential backoff after failures, and "now" after a verified webhook.
+ * Timeouts run concurrently ({@code @Lock(READ)}); a semaphore bounds the polls in flight, and a
+ * GitRepo is never polled twice at once.
+ */
+@Singleton
+@Startup
+@Lock(LockType.READ)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class PollScheduler {
+
+  private static final Logger LOG = Logger.getLogger(PollScheduler.class.getName());
+  private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
+  // The CRD accepts `1ms`; below a second a GitRepo would hammer its remote in a near busy loop.
+  private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+
+  @Resource TimerService timerService;
+  @Inject GitRepoIndex index;
+  @Inject Poller poller;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.default-interval", defaultValue = "15s")
+  String defaultInterval;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.webhook-interval", defaultValue = "1h")
+  String webhookInterval;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.backoff-cap", defaultValue = "5m")
+  String backoffCap;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.max-concurrent", defaultValue = "16")
+  int maxConcurrent;
+
+  private Duration defaults;
+  private Duration afterWebhook;
+  private Duration cap;
+  private Semaphore slots;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<String> again = ConcurrentHashMap.newKeySet();
+
+  @PostConstruct
+  void start() {
+    defaults = PollingInterval.parseGo(defaultInterval);
+    afterWebhook = PollingInterval.parseGo(webhookInterval);
+    cap = PollingInterval.parseGo(backoffCap);
+    slots = new Semaphore(maxConcurrent);
+    // Spread the first polls over one interval instead of firing them all at once.
+    for (GitRepo gitRepo : index.all()) {
+      schedule(gitRepo, PollingInterval.firstDelay(interval(gitRepo), ThreadLocalRandom.current()));
+    }
+  }
+
+  public void onChanged(@Observes GitRepoChanged change) {
+    GitRepo current = change.current();
+    if (current == null) {
+      cancel(change.previous().id());
+      failures.remove(change.previous().id());
+      return;
+    }
+    if (change.previous() == null) {
+      schedule(current, PollingInterval.firstDelay(interval(current), ThreadLocalRandom.current()));
+    } else if (!samePoll(change.previous(), current)) {
+      failures.remove(current.id());
+      schedule(current, Duration.ZERO);
+    }
+    // A status change that only lengthens the interval (the first webhook) takes effect when the
+    // armed timer fires: replacing it could cancel the "poll now" that webhook just asked for.
+  }
+
+  /**
+   * A verified webhook makes its GitRepos poll now, so {@code commit} follows within one ls-remote.
+   */
+  public void onPushed(@Observes Pushed pushed) {
+    for (Target target : pushed.targets()) {
+      try {
+        arm(target.gitRepo().id(), Duration.ZERO, true);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Could not trigger a poll of " + target.gitRepo().id(), e);
+      }
+    }
+  }
+
+  /** What a timer carries: which GitRepo, and whether the remote must be asked afresh. */
+  record PollRequest(String id, boolean fresh) implements Serializable {}
+
+  @Timeout
+  void onTimeout(Timer timer) {
+    PollRequest request = (PollRequest) timer.getInfo();
+    String id = request.id();
+    timers.remove(id, timer);
+    if (!inFlight.add(id)) {
+      again.add(id); // coalesce: the running poll is followed by one more
+      return;
+    }
+    if (!slots.tryAcquire()) {
+      inFlight.remove(id);
+      arm(id, BUSY_RETRY, request.fresh());
+      return;
+    }
+    boolean ok = false;
+    String[] nsName = id.split("/", 2);
+    try {
+      // Share a recent ls-remote of the same repository, unless a webhook asked for the truth now.
+      Duration maxAge = request.fresh() ? Duration.ZERO : sharingWindow(nsName);
+      ok = poller.poll(nsName[0], nsName[1], maxAge);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Poll of " + id + " failed unexpectedly", e);
+    } finally {
+      slots.release();
+      inFlight.remove(id);
+    }
+    int failed = ok ? 0 : failures.merge(id, 1, Integer::sum);
+    if (ok) {
+      failures.remove(id);
+    }
+    GitRepo gitRepo = index.get(nsName[0], nsName[1]).orElse(null);
+    if (gitRepo == null) {
+      return;
+    }
+    if (again.remove(id)) {
+      arm(id, Duration.ZERO, true);
+    } else if (failed > 0) {
+      arm(id, PollingInterval.backoff(failed, defaults, cap), false);
+    } else {
+      schedule(gitRepo, PollingInterval.withJitter(interval(gitRepo), ThreadLocalRandom.current()));
+    }
+  }
+
+  /** Number of GitRepos with a timer. */
+  public int scheduled() {
+    return timers.size();
+  }
+
+  public int inFlight() {
+    return inFlight.size();
+  }
+
+  private void schedule(GitRepo gitRepo, Duration delay) {
+    if (PollingInterval.disabled(gitRepo.spec())) {
+      cancel(gitRepo.id());
+      return;
+    }
+    arm(gitRepo.id(), delay, false);
+  }
+
+  private void arm(String id, Duration delay, boolean fresh) {
+    Timer timer =
+        timerService.createSingleActionTimer(
+            Math.max(0, delay.toMillis()), new TimerConfig(new PollRequest(id, fresh), false));
+    Timer previous = timers.put(id, timer);
+    if (previous != null) {
+      cancelQuietly(previous);
+    }
+  }
+
+  private void cancel(String id) {
+    Timer timer = timers.remove(id);
+    if (timer != null) {
+      cancelQuietly(timer);
+    }
+  }
+
+  private static void cancelQuietly(Timer timer) {
+    try {
+      timer.cancel();
+    } catch (RuntimeException e) {
+      // already fired or cancelled: nothing to stop
+    }
+  }
+
+  private Duration sharingWindow(String[] nsName) {
+    return index
+        .get(nsName[0], nsName[1])
+        .map(g -> interval(g).multipliedBy(9).dividedBy(10))
+        .orElse(Duration.ZERO);
+  }
+
+  private Duration interval(GitRepo gitRepo) {
+    Duration interval =
+        PollingInterval.effective(gitRepo.spec(), gitRepo.status(), defaults, afterWebhook);
+    return interval.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : interval;
+  }
+
+  // What the poll asks the remote; status writes (ours or Fleet's) do not change it.
+  private static boolean samePoll(GitRepo before, GitRepo after) {
+    var a = before.spec();
+    var b = after.spec();
+    return Objects.equals(a.getRepo(), b.getRepo())
+        && Objects.equals(a.getBranch(), b.getBranch())
+        && Objects.equals(a.getRevision(), b.getRevision())
+        && Objects.equals(a.getPollingInterval(), b.getPollingInterval())
+        && Objects.equals(a.getDisablePolling(), b.getDisablePolling())
+        && Objects.equals(a.getClientSecretName(), b.getClientSecretName())
+        && Objects.equals(a.getCaBundle(), b.getCaBundle())
+        && Objects.equals(a.getInsecureSkipTLSVerify(), b.getInsecureSkipTLSVerify());
+  }
+}

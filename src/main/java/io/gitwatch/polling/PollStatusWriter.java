@@ -1,0 +1,91 @@
+package io.gitwatch.polling;
+
+import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoCondition;
+import io.gitwatch.gitrepo.GitRepoStatus;
+import io.gitwatch.gitrepo.GitRepoStore;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes what polling owns: {@code commit}, {@code pollingCommit}, {@code lastPollingTriggered} and
+ * the {@code GitPolling} condition, in one merge patch, and only when something changed, so an
+ * unchanged head costs no API write.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class PollStatusWriter {
+
+  static final String GIT_POLLING = "GitPolling";
+
+  @Inject GitRepoStore store;
+
+  public void onPolled(@Observes Polled polled) {
+    GitRepo gitRepo = polled.gitRepo();
+    GitRepoStatus status = gitRepo.status();
+    String time = polled.at().truncatedTo(ChronoUnit.SECONDS).toString();
+    var patch = new GitRepoStatus();
+    boolean changed;
+    if (polled.succeeded()) {
+      changed =
+          !polled.commit().equals(status.getCommit())
+              || !polled.commit().equals(status.getPollingCommit())
+              || !hasCondition(status, "True", "", "");
+      patch.setCommit(polled.commit());
+      patch.setPollingCommit(polled.commit());
+      patch.setConditions(withGitPolling(status, "True", "", "", time));
+    } else {
+      changed = !hasCondition(status, "False", "PollFailed", polled.failure());
+      patch.setConditions(withGitPolling(status, "False", "PollFailed", polled.failure(), time));
+    }
+    if (changed) {
+      patch.setLastPollingTriggered(time);
+      store.patchStatus(gitRepo, patch);
+    }
+  }
+
+  private static boolean hasCondition(
+      GitRepoStatus status, String value, String reason, String message) {
+    return conditions(status).stream()
+        .anyMatch(
+            c ->
+                GIT_POLLING.equals(c.getType())
+                    && value.equals(c.getStatus())
+                    && Objects.equals(blank(c.getReason()), reason)
+                    && Objects.equals(blank(c.getMessage()), message));
+  }
+
+  // A merge patch replaces the whole list: keep the other writers' conditions as they are.
+  private static List<GitRepoCondition> withGitPolling(
+      GitRepoStatus status, String value, String reason, String message, String time) {
+    var condition = new GitRepoCondition();
+    condition.setType(GIT_POLLING);
+    condition.setStatus(value);
+    condition.setReason(reason);
+    condition.setMessage(message);
+    condition.setLastUpdateTime(time);
+    List<GitRepoCondition> all = new ArrayList<>();
+    for (GitRepoCondition c : conditions(status)) {
+      if (!GIT_POLLING.equals(c.getType())) {
+        all.add(c);
+      }
+    }
+    all.add(condition);
+    return all;
+  }
+
+  private static List<GitRepoCondition> conditions(GitRepoStatus status) {
+    return status.getConditions() == null ? List.of() : status.getConditions();
+  }
+
+  private static String blank(String value) {
+    return value == null ? "" : value;
+  }
+}

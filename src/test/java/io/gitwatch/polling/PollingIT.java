@@ -1,0 +1,259 @@
+package io.gitwatch.polling;
+
+import static io.gitwatch.testing.Gitwatch.githubSignature;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoCondition;
+import io.gitwatch.testing.ApiServer;
+import io.gitwatch.testing.GitRepos;
+import io.gitwatch.testing.Gitwatch;
+import io.gitwatch.testing.LoopbackGitServer;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Polling on the managed Liberty, against fabric8's mock API server and a real git server on
+ * loopback whose ls-remote requests are counted. The test server polls every 3 s by default and
+ * every hour after a webhook.
+ */
+@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
+class PollingIT {
+
+  @TempDir static Path repositories;
+  static LoopbackGitServer git;
+
+  final Gitwatch gitwatch = Gitwatch.testServer();
+  final ApiServer api = ApiServer.shared();
+  final GitRepos gitRepos = new GitRepos(api.client());
+
+  @Deployment(testable = false)
+  static WebArchive war() {
+    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
+  }
+
+  @BeforeAll
+  static void gitServer() {
+    git = LoopbackGitServer.start(repositories);
+  }
+
+  @AfterAll
+  static void stopGitServer() {
+    git.close();
+  }
+
+  static String newRepository() {
+    String name = "repo-" + UUID.randomUUID().toString().substring(0, 8);
+    git.createRepository(name);
+    return name;
+  }
+
+  String commit(String namespace, String name) {
+    GitRepo gitRepo = gitRepos.get(namespace, name);
+    return gitRepo == null || gitRepo.getStatus() == null ? null : gitRepo.getStatus().getCommit();
+  }
+
+  Optional<GitRepoCondition> gitPolling(String namespace, String name) {
+    GitRepo gitRepo = gitRepos.get(namespace, name);
+    if (gitRepo == null
+        || gitRepo.getStatus() == null
+        || gitRepo.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return gitRepo.getStatus().getConditions().stream()
+        .filter(c -> "GitPolling".equals(c.getType()))
+        .findFirst();
+  }
+
+  long statusWrites(String namespace, String name) {
+    return api.writes().stream().filter(w -> w.isStatusPatchOf(namespace, name)).count();
+  }
+
+  @Test
+  void firstPollWritesTheHeadAndAPollingCondition() {
+    String repo = newRepository();
+    String head = git.commit(repo, "main");
+    gitRepos.create("poll-first", "app", git.url(repo), s -> s.setBranch("main"));
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> head.equals(commit("poll-first", "app")));
+
+    GitRepo gitRepo = gitRepos.get("poll-first", "app");
+    assertThat(gitRepo.getStatus().getPollingCommit()).isEqualTo(head);
+    assertThat(gitRepo.getStatus().getLastPollingTriggered()).isNotBlank();
+    assertThat(gitPolling("poll-first", "app"))
+        .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+    assertThat(gitRepo.getSpec().getPollingInterval()).isNull();
+  }
+
+  @Test
+  void aNewCommitIsPickedUpAndAnUnchangedHeadWritesNothing() {
+    String repo = newRepository();
+    String first = git.commit(repo, "main");
+    gitRepos.create(
+        "poll-new",
+        "app",
+        git.url(repo),
+        s -> {
+          s.setBranch("main");
+          s.setPollingInterval("1s");
+        });
+    await().atMost(Duration.ofSeconds(20)).until(() -> first.equals(commit("poll-new", "app")));
+
+    long writes = statusWrites("poll-new", "app");
+    int polls = git.infoRefsRequests(repo);
+    await().atMost(Duration.ofSeconds(20)).until(() -> git.infoRefsRequests(repo) >= polls + 3);
+    assertThat(statusWrites("poll-new", "app")).isEqualTo(writes);
+
+    String second = git.commit(repo, "main");
+    await().atMost(Duration.ofSeconds(20)).until(() -> second.equals(commit("poll-new", "app")));
+    assertThat(statusWrites("poll-new", "app")).isEqualTo(writes + 1);
+  }
+
+  @Test
+  void aPollingIntervalOfTwoSecondsPollsAtThatRate() {
+    String repo = newRepository();
+    git.commit(repo, "main");
+    gitRepos.create(
+        "poll-rate",
+        "app",
+        git.url(repo),
+        s -> {
+          s.setBranch("main");
+          s.setPollingInterval("2s");
+        });
+    await().atMost(Duration.ofSeconds(20)).until(() -> git.infoRefsRequests(repo) >= 1);
+
+    int start = git.infoRefsRequests(repo);
+    await().pollDelay(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(10)).until(() -> true);
+    int polls = git.infoRefsRequests(repo) - start;
+
+    // 9 s at 2 s plus up to 10 % jitter: four polls, give or take one at either end.
+    assertThat(polls).isBetween(3, 5);
+  }
+
+  @Test
+  void aVerifiedWebhookPollsAtOnceAndThenTheWebhookIntervalApplies() {
+    String repo = newRepository();
+    git.commit(repo, "main");
+    gitRepos.secret("poll-hook", "hook", Map.of("github", "hook-s3cret"));
+    gitRepos.create(
+        "poll-hook",
+        "app",
+        git.url(repo),
+        s -> {
+          s.setBranch("main");
+          s.setWebhookSecret("hook");
+        });
+    await().atMost(Duration.ofSeconds(20)).until(() -> commit("poll-hook", "app") != null);
+
+    String pushed = git.commit(repo, "main");
+    byte[] body =
+        """
+        {"ref":"refs/heads/main","after":"%s","repository":{"html_url":"%s"}}"""
+            .formatted(pushed, git.url(repo))
+            .getBytes(StandardCharsets.UTF_8);
+    var answer =
+        gitwatch.postJson(
+            body,
+            Map.of(
+                "X-GitHub-Event",
+                "push",
+                "X-Hub-Signature-256",
+                githubSignature("hook-s3cret", body)));
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(3)).until(() -> pushed.equals(commit("poll-hook", "app")));
+    int polls = git.infoRefsRequests(repo);
+    await().pollDelay(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(8)).until(() -> true);
+    assertThat(git.infoRefsRequests(repo))
+        .as("no poll at the 3 s default once webhooks arrive")
+        .isEqualTo(polls);
+  }
+
+  @Test
+  void disabledPollingNeverPollsAndADeletedGitRepoStopsBeingPolled() {
+    String quiet = newRepository();
+    git.commit(quiet, "main");
+    String deleted = newRepository();
+    git.commit(deleted, "main");
+    gitRepos.create(
+        "poll-stop",
+        "quiet",
+        git.url(quiet),
+        s -> {
+          s.setBranch("main");
+          s.setDisablePolling(true);
+        });
+    gitRepos.create(
+        "poll-stop",
+        "deleted",
+        git.url(deleted),
+        s -> {
+          s.setBranch("main");
+          s.setPollingInterval("1s");
+        });
+    await().atMost(Duration.ofSeconds(20)).until(() -> git.infoRefsRequests(deleted) >= 2);
+
+    gitRepos.delete("poll-stop", "deleted");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> gitwatch.get("health/ready").body().contains("\"gitrepos\":" + gitRepos.count()));
+    int polls = git.infoRefsRequests(deleted);
+    await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+
+    assertThat(git.infoRefsRequests(deleted)).isLessThanOrEqualTo(polls + 1);
+    assertThat(git.infoRefsRequests(quiet)).isZero();
+  }
+
+  @Test
+  void anUnreachableRepositoryGivesAFalseConditionAndTheServiceStaysReady() {
+    gitRepos.create(
+        "poll-broken", "app", "http://127.0.0.1:1/nothing.git", s -> s.setBranch("main"));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                gitPolling("poll-broken", "app")
+                    .map(c -> "False".equals(c.getStatus()))
+                    .orElse(false));
+
+    GitRepoCondition condition = gitPolling("poll-broken", "app").orElseThrow();
+    assertThat(condition.getMessage()).contains("127.0.0.1:1");
+    assertThat(gitwatch.get("health/ready").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aRepositoryBehindBasicAuthPollsWithItsSecret() {
+    String repo = newRepository();
+    String head = git.commit(repo, "main");
+    git.requireBasicAuth(repo, "reader", "p4ssword");
+    gitRepos.basicAuth("poll-auth", "git-credentials", "reader", "p4ssword");
+    gitRepos.create(
+        "poll-auth",
+        "app",
+        git.url(repo),
+        s -> {
+          s.setBranch("main");
+          s.setClientSecretName("git-credentials");
+        });
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> head.equals(commit("poll-auth", "app")));
+  }
+}
