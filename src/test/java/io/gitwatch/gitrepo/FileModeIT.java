@@ -1,0 +1,136 @@
+package io.gitwatch.gitrepo;
+
+import static io.gitwatch.testing.Gitwatch.githubSignature;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gitwatch.testing.ApiServer;
+import io.gitwatch.testing.Gitwatch;
+import io.gitwatch.testing.LoopbackGitServer;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Gitwatch with no cluster: the built WAR on the managed Liberty, switched to the file store by a
+ * config source inside the deployment, polls a loopback repository and takes a signed webhook, and
+ * both land in the manifest file.
+ */
+@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
+class FileModeIT {
+
+  static final Path DIR = temporaryDirectory();
+  static final LoopbackGitServer GIT = LoopbackGitServer.start(DIR.resolve("repositories"));
+  static final Path MANIFESTS = DIR.resolve("gitrepos");
+
+  final Gitwatch gitwatch = Gitwatch.testServer();
+
+  @Deployment(testable = false)
+  static WebArchive war() throws IOException {
+    Files.createDirectories(MANIFESTS);
+    // Ordinal 500 outranks the test server's environment, which selects the Kubernetes store.
+    String config =
+        "config_ordinal=500\n"
+            + "gitwatch.store=file\n"
+            + "gitwatch.file.dir="
+            + MANIFESTS
+            + "\n"
+            + "gitwatch.namespace=cattle-fleet-system\n";
+    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")))
+        .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties");
+  }
+
+  @AfterAll
+  static void stopGitServer() {
+    GIT.close();
+  }
+
+  @Test
+  void pollsTheRepositoryAndTakesASignedWebhookIntoTheManifestFile() throws IOException {
+    GIT.createRepository("demo");
+    String first = GIT.commit("demo", "main");
+    Path manifest = MANIFESTS.resolve("demo.yaml");
+    Files.writeString(
+        manifest,
+        """
+        # the user's own comment survives status writes
+        apiVersion: fleet.cattle.io/v1alpha1
+        kind: GitRepo
+        metadata:
+          name: demo
+          namespace: default
+        spec:
+          repo: %s
+          branch: main
+          pollingInterval: 1s
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: gitjob-webhook
+          namespace: cattle-fleet-system
+        stringData:
+          github: file-s3cret
+        """
+            .formatted(GIT.url("demo")));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> read(manifest).contains("commit: " + first));
+
+    String pushed = GIT.commit("demo", "main");
+    byte[] body =
+        """
+        {"ref":"refs/heads/main","after":"%s","repository":{"html_url":"%s"}}"""
+            .formatted(pushed, GIT.url("demo"))
+            .getBytes(StandardCharsets.UTF_8);
+    var answer =
+        gitwatch.postJson(
+            body,
+            Map.of(
+                "X-GitHub-Event",
+                "push",
+                "X-Hub-Signature-256",
+                githubSignature("file-s3cret", body)));
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    assertThat(answer.body()).contains("default/demo");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> read(manifest).contains("webhookCommit: " + pushed));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> read(manifest).contains("commit: " + pushed));
+    assertThat(read(manifest))
+        .contains("# the user's own comment survives status writes")
+        .contains("pollingInterval: 1s");
+    assertThat(gitwatch.get("health/ready").status()).isEqualTo(200);
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Path temporaryDirectory() {
+    try {
+      return Files.createTempDirectory("gitwatch-file-mode");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
