@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -255,5 +256,34 @@ class PollingIT {
         });
 
     await().atMost(Duration.ofSeconds(20)).until(() -> head.equals(commit("poll-auth", "app")));
+  }
+
+  @Test
+  void gitReposOnTheSameRepositoryShareOneLsRemotePerInterval() {
+    String repo = newRepository();
+    String head = git.commit(repo, "main");
+    for (String name : new String[] {"one", "two", "three", "four"}) {
+      gitRepos.create(
+          "poll-shared",
+          name,
+          git.url(repo),
+          s -> {
+            s.setBranch("main");
+            s.setPollingInterval("2s");
+          });
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                Stream.of("one", "two", "three", "four")
+                    .allMatch(n -> head.equals(commit("poll-shared", n))));
+
+    int start = git.infoRefsRequests(repo);
+    await().pollDelay(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(10)).until(() -> true);
+    int polls = git.infoRefsRequests(repo) - start;
+
+    // Four GitRepos at 2 s would make about 18 requests in 9 s; shared, about one per 1.8 s.
+    assertThat(polls).isBetween(3, 7);
   }
 }
