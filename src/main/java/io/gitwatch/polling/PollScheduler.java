@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * Keeps one non-persistent EJB timer per GitRepo, armed for its next poll: the effective interval
@@ -51,6 +52,7 @@ public class PollScheduler {
   @Resource TimerService timerService;
   @Inject GitRepoIndex index;
   @Inject Poller poller;
+  @Inject MetricRegistry metrics;
 
   @Inject
   @ConfigProperty(name = "gitwatch.polling.default-interval", defaultValue = "15s")
@@ -76,6 +78,7 @@ public class PollScheduler {
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<String> again = ConcurrentHashMap.newKeySet();
+  private final Map<String, Long> started = new ConcurrentHashMap<>();
 
   @PostConstruct
   void start() {
@@ -83,6 +86,9 @@ public class PollScheduler {
     afterWebhook = PollingInterval.parseGo(webhookInterval);
     cap = PollingInterval.parseGo(backoffCap);
     slots = new Semaphore(maxConcurrent);
+    metrics.gauge("gitwatch_polling_gitrepos_scheduled", timers, Map::size);
+    metrics.gauge("gitwatch_polling_in_flight", inFlight, Set::size);
+    metrics.gauge("gitwatch_polling_gitrepos_in_backoff", failures, Map::size);
     // Spread the first polls over one interval instead of firing them all at once.
     for (GitRepo gitRepo : index.all()) {
       schedule(gitRepo, PollingInterval.firstDelay(interval(gitRepo), ThreadLocalRandom.current()));
@@ -138,6 +144,7 @@ public class PollScheduler {
     }
     boolean ok = false;
     String[] nsName = id.split("/", 2);
+    started.put(id, System.nanoTime());
     try {
       // Share a recent ls-remote of the same repository, unless a webhook asked for the truth now.
       Duration maxAge = request.fresh() ? Duration.ZERO : sharingWindow(nsName);
@@ -145,6 +152,7 @@ public class PollScheduler {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Poll of " + id + " failed unexpectedly", e);
     } finally {
+      started.remove(id);
       slots.release();
       inFlight.remove(id);
     }
@@ -172,6 +180,15 @@ public class PollScheduler {
 
   public int inFlight() {
     return inFlight.size();
+  }
+
+  /** How long the oldest poll in flight has been running; zero when none is. */
+  public Duration longestInFlight() {
+    long now = System.nanoTime();
+    return started.values().stream()
+        .map(t -> Duration.ofNanos(now - t))
+        .max(Duration::compareTo)
+        .orElse(Duration.ZERO);
   }
 
   private void schedule(GitRepo gitRepo, Duration delay) {

@@ -14,10 +14,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Polls one GitRepo: resolves its credentials, asks the remote for the head of the ref it tracks,
@@ -35,13 +36,14 @@ public class Poller {
   @Inject GitRepoStore store;
   @Inject GitRepoIndex index;
   @Inject Event<Polled> polled;
+  @Inject MetricRegistry metrics;
 
   @Inject
   @ConfigProperty(name = "gitwatch.polling.timeout", defaultValue = "30s")
   String timeout;
 
   private RemoteHeads remoteHeads;
-  private final AtomicLong lsRemoteCalls = new AtomicLong();
+  private volatile Instant lastSuccess;
   private final Map<Source, Listed> recent = new ConcurrentHashMap<>();
   private final Map<Source, Object> sourceLocks = new ConcurrentHashMap<>();
   private final Map<String, Reported> reportedFailures = new ConcurrentHashMap<>();
@@ -70,6 +72,7 @@ public class Poller {
       return true;
     }
     Instant at = Instant.now();
+    long start = System.nanoTime();
     Polled result;
     try {
       result = Polled.found(latest(gitRepo), at, head(gitRepo, maxAge).commit());
@@ -78,14 +81,20 @@ public class Poller {
     } catch (StoreUnavailable e) {
       result = Polled.failed(latest(gitRepo), at, "the credentials Secret could not be read");
     }
+    Tag outcome = new Tag("outcome", result.succeeded() ? "success" : "failure");
+    metrics.counter("gitwatch_polls", outcome).inc();
+    metrics.timer("gitwatch_poll_duration").update(Duration.ofNanos(System.nanoTime() - start));
     report(gitRepo, result);
     polled.fire(result);
+    if (result.succeeded()) {
+      lastSuccess = at;
+    }
     return result.succeeded();
   }
 
-  /** ls-remote calls made since start. */
-  public long lsRemoteCalls() {
-    return lsRemoteCalls.get();
+  /** When a poll last succeeded, or null before the first. */
+  public Instant lastSuccess() {
+    return lastSuccess;
   }
 
   private Head head(GitRepo gitRepo, Duration maxAge) {
@@ -106,7 +115,7 @@ public class Poller {
       if (listed != null && System.nanoTime() - listed.atNanos() < maxAge.toNanos()) {
         return listed.refs();
       }
-      lsRemoteCalls.incrementAndGet();
+      metrics.counter("gitwatch_ls_remote_calls").inc();
       Refs refs = remoteHeads.listRefs(source.url(), source.credentials(), source.options());
       recent.put(source, new Listed(refs, System.nanoTime()));
       return refs;

@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,6 +46,7 @@ public class WebhookResource {
   @Inject GitRepoIndex index;
   @Inject WebhookSecrets secrets;
   @Inject Event<Pushed> pushed;
+  @Inject WebhookMetrics metrics;
 
   // GitHub's own cap on a delivery is 25 MiB.
   @Inject
@@ -78,9 +80,12 @@ public class WebhookResource {
 
   private Response handle(HttpHeaders httpHeaders, String contentType, InputStream in)
       throws IOException {
+    long start = System.nanoTime();
     Provider provider = null;
+    Provider.Kind kind = null;
     String event = null;
     String deliveryId = "";
+    int status = 500;
     try {
       boolean form = isForm(contentType);
       if (!form && !isJson(contentType)) {
@@ -98,8 +103,12 @@ public class WebhookResource {
       JsonObject json = parse(delivery.payload());
       event = provider.event(delivery, json);
       deliveryId = provider.deliveryId(delivery, json);
-      return respond(provider, event, deliveryId, delivery, json);
+      kind = provider.kind(event, json);
+      Response response = respond(provider, kind, event, deliveryId, delivery, json);
+      status = response.getStatus();
+      return response;
     } catch (Rejection e) {
+      status = e.status();
       log(
           provider,
           event,
@@ -109,12 +118,19 @@ public class WebhookResource {
           List.of(),
           e.status() + " " + e.getMessage());
       throw e;
+    } finally {
+      metrics.delivered(provider, kind, status, Duration.ofNanos(System.nanoTime() - start));
     }
   }
 
   private Response respond(
-      Provider provider, String event, String deliveryId, Delivery delivery, JsonObject json) {
-    switch (provider.kind(event, json)) {
+      Provider provider,
+      Provider.Kind kind,
+      String event,
+      String deliveryId,
+      Delivery delivery,
+      JsonObject json) {
+    switch (kind) {
       case PING -> {
         log(provider, event, deliveryId, null, List.of(), List.of(), "200 ping");
         return Response.ok(Outcome.ping(provider, event, deliveryId)).build();
@@ -141,6 +157,7 @@ public class WebhookResource {
     pushed.fire(verifiedPush);
     List<String> matched = verified.stream().map(t -> t.gitRepo().id()).sorted().toList();
     List<String> updated = verifiedPush.updated().stream().sorted().toList();
+    metrics.updated(updated.size());
     log(provider, event, deliveryId, push, matched, updated, "200");
     return Response.ok(Outcome.pushed(push, matched, updated)).build();
   }

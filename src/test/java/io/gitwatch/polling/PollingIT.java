@@ -286,4 +286,24 @@ class PollingIT {
     // Four GitRepos at 2 s would make about 18 requests in 9 s; shared, about one per 1.8 s.
     assertThat(polls).isBetween(3, 7);
   }
+
+  @Test
+  void healthAndMetricsReportPolling() {
+    String repo = newRepository();
+    String head = git.commit(repo, "main");
+    gitRepos.create("poll-health", "app", git.url(repo), s -> s.setBranch("main"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> head.equals(commit("poll-health", "app")));
+
+    var live = gitwatch.get("health/live");
+    assertThat(live.status()).isEqualTo(200);
+    assertThat(live.body())
+        .contains("\"gitreposScheduled\"")
+        .contains("\"lastSuccessfulPollAgeSeconds\"");
+    String metrics = gitwatch.get("metrics?scope=application").body();
+    assertThat(metrics)
+        .contains("gitwatch_polls_total{")
+        .contains("gitwatch_ls_remote_calls_total")
+        .contains("gitwatch_poll_duration_seconds")
+        .contains("gitwatch_polling_gitrepos_scheduled");
+  }
 }

@@ -490,4 +490,42 @@ class WebhookIT {
     assertThat(gitRepos.get("captured", "sample-app").getStatus().getWebhookCommit())
         .isEqualTo("fd489864e7642b48eaad6e3f155c10e46810ec72");
   }
+
+  double metric(String name, String... labels) {
+    return gitwatch
+        .get("metrics?scope=application")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(name + "{") && Stream.of(labels).allMatch(l::contains))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  @Test
+  void metricsCountDeliveriesByProviderKindAndStatus() {
+    byte[] ping = "{\"zen\":\"Design for failure.\"}".getBytes(StandardCharsets.UTF_8);
+    double pings =
+        metric(
+            "gitwatch_webhook_deliveries_total",
+            "kind=\"ping\"",
+            "provider=\"github\"",
+            "status=\"200\"");
+    double failures = metric("gitwatch_webhook_verification_failures_total", "provider=\"github\"");
+    byte[] body = githubPush(uniqueRepo(), "main", SHA_A);
+
+    gitwatch.postJson(ping, github("ping", "x", ping));
+    gitwatch.postJson(body, github("push", "wrong", body));
+
+    assertThat(
+            metric(
+                "gitwatch_webhook_deliveries_total",
+                "kind=\"ping\"",
+                "provider=\"github\"",
+                "status=\"200\""))
+        .isEqualTo(pings + 1);
+    assertThat(metric("gitwatch_webhook_verification_failures_total", "provider=\"github\""))
+        .isEqualTo(failures + 1);
+    assertThat(gitwatch.get("metrics?scope=application").body())
+        .contains("gitwatch_webhook_duration_seconds");
+  }
 }
