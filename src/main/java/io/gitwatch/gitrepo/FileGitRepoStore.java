@@ -15,6 +15,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -131,6 +133,12 @@ public class FileGitRepoStore implements GitRepoStore {
   @Override
   public boolean isReachable() {
     return directory != null && Files.isDirectory(directory) && Files.isReadable(directory);
+  }
+
+  /** Without a cluster there is one replica: it is the poller. */
+  @Override
+  public void elect(String name, Duration leaseDuration, Runnable onStart, Runnable onStop) {
+    CompletableFuture.runAsync(onStart);
   }
 
   /** There is no event sink without a cluster: the log is where a file-mode user looks. */

@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -24,7 +28,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -54,7 +61,13 @@ public class KubernetesGitRepoStore implements GitRepoStore {
   @ConfigProperty(name = "gitwatch.kubernetes.secret-cache-seconds", defaultValue = "10")
   int secretCacheSeconds;
 
+  @Inject
+  @ConfigProperty(name = "gitwatch.namespace", defaultValue = "cattle-fleet-system")
+  String namespace;
+
   private final List<SharedIndexInformer<GitRepo>> informers = new ArrayList<>();
+  private volatile CompletableFuture<?> election;
+  private volatile boolean stopped;
   private final Map<String, CachedSecret> secrets = new ConcurrentHashMap<>();
 
   private record CachedSecret(Optional<Map<String, String>> data, long expiresAtNanos) {}
@@ -83,7 +96,50 @@ public class KubernetesGitRepoStore implements GitRepoStore {
 
   @PreDestroy
   void stop() {
+    stopped = true;
+    if (election != null) {
+      election.cancel(true); // releases the Lease, so another replica takes over at once
+    }
     informers.forEach(SharedIndexInformer::stop);
+  }
+
+  @Override
+  public void elect(String name, Duration leaseDuration, Runnable onStart, Runnable onStop) {
+    String identity =
+        Optional.ofNullable(System.getenv("HOSTNAME")).orElse("gitwatch")
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+    Duration retry =
+        leaseDuration.dividedBy(5).compareTo(Duration.ofMillis(500)) < 0
+            ? Duration.ofMillis(500)
+            : leaseDuration.dividedBy(5);
+    var config =
+        new LeaderElectionConfigBuilder()
+            .withName(name)
+            .withLock(new LeaseLock(namespace, name, identity))
+            .withLeaseDuration(leaseDuration)
+            .withRenewDeadline(leaseDuration.multipliedBy(2).dividedBy(3))
+            .withRetryPeriod(retry)
+            .withReleaseOnCancel(true)
+            .withLeaderCallbacks(
+                new LeaderCallbacks(
+                    onStart,
+                    onStop,
+                    leader -> LOG.info("Lease " + namespace + "/" + name + " held by " + leader)))
+            .build();
+    campaign(config, retry);
+  }
+
+  // A lost lease ends an election: stand again, until the application stops.
+  private void campaign(LeaderElectionConfig config, Duration retry) {
+    if (stopped) {
+      return;
+    }
+    election = client.leaderElector().withConfig(config).build().start();
+    election.whenComplete(
+        (done, failure) ->
+            CompletableFuture.delayedExecutor(retry.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> campaign(config, retry)));
   }
 
   @Override

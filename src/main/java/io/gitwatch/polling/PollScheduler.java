@@ -3,6 +3,7 @@ package io.gitwatch.polling;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoChanged;
 import io.gitwatch.gitrepo.GitRepoIndex;
+import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.webhook.Pushed;
 import io.gitwatch.webhook.Target;
 import jakarta.annotation.PostConstruct;
@@ -17,6 +18,7 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.Serializable;
@@ -53,6 +55,16 @@ public class PollScheduler {
   @Inject GitRepoIndex index;
   @Inject Poller poller;
   @Inject MetricRegistry metrics;
+  @Inject GitRepoStore store;
+  @Inject Event<Leadership> leadership;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.lease-name", defaultValue = "gitwatch-polling")
+  String leaseName;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.lease-duration", defaultValue = "15s")
+  String leaseDuration;
 
   @Inject
   @ConfigProperty(name = "gitwatch.polling.default-interval", defaultValue = "15s")
@@ -74,6 +86,7 @@ public class PollScheduler {
   private Duration afterWebhook;
   private Duration cap;
   private Semaphore slots;
+  private volatile boolean leading;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -89,13 +102,34 @@ public class PollScheduler {
     metrics.gauge("gitwatch_polling_gitrepos_scheduled", timers, Map::size);
     metrics.gauge("gitwatch_polling_in_flight", inFlight, Set::size);
     metrics.gauge("gitwatch_polling_gitrepos_in_backoff", failures, Map::size);
-    // Spread the first polls over one interval instead of firing them all at once.
-    for (GitRepo gitRepo : index.all()) {
-      schedule(gitRepo, PollingInterval.firstDelay(interval(gitRepo), ThreadLocalRandom.current()));
+    metrics.gauge("gitwatch_polling_leader", () -> leading ? 1 : 0);
+    // Every replica serves webhooks; only the elected one polls on a schedule.
+    store.elect(
+        leaseName,
+        PollingInterval.parseGo(leaseDuration),
+        () -> leadership.fire(new Leadership(true)),
+        () -> leadership.fire(new Leadership(false)));
+  }
+
+  public void onLeadership(@Observes Leadership change) {
+    leading = change.leading();
+    LOG.info(
+        leading ? "Polling: this replica is the poller" : "Polling: this replica stopped polling");
+    if (leading) {
+      // Spread the first polls over one interval instead of firing them all at once.
+      for (GitRepo gitRepo : index.all()) {
+        schedule(
+            gitRepo, PollingInterval.firstDelay(interval(gitRepo), ThreadLocalRandom.current()));
+      }
+    } else {
+      timers.keySet().forEach(this::cancel);
     }
   }
 
   public void onChanged(@Observes GitRepoChanged change) {
+    if (!leading) {
+      return;
+    }
     GitRepo current = change.current();
     if (current == null) {
       cancel(change.previous().id());
@@ -166,6 +200,8 @@ public class PollScheduler {
     }
     if (again.remove(id)) {
       arm(id, Duration.ZERO, true);
+    } else if (!leading) {
+      return; // a webhook's poll on a replica that does not poll on a schedule is a one-off
     } else if (failed > 0) {
       arm(id, PollingInterval.backoff(failed, defaults, cap), false);
     } else {
