@@ -29,13 +29,16 @@ public record Delivery(Map<String, String> headers, byte[] body, byte[] payload)
     String form = new String(body, StandardCharsets.UTF_8);
     for (String field : form.split("&")) {
       if (field.startsWith("payload=")) {
-        String json =
-            URLDecoder.decode(field.substring("payload=".length()), StandardCharsets.UTF_8);
+        String json;
+        try {
+          json = URLDecoder.decode(field.substring("payload=".length()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          throw new Rejection(Rejection.Reason.MALFORMED, "payload field is not URL-encoded");
+        }
         return new Delivery(headers, body, json.getBytes(StandardCharsets.UTF_8));
       }
     }
-    // `curl -d @payload.json` sends raw JSON with the form content type; Fleet accepts that, so do
-    // we.
+    // `curl -d @payload.json` sends raw JSON with a form content type; Fleet accepts it, so do we.
     if (form.stripLeading().startsWith("{")) {
       return new Delivery(headers, body, body);
     }

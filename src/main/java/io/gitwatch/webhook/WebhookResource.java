@@ -41,6 +41,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class WebhookResource {
 
   private static final Logger LOG = Logger.getLogger(WebhookResource.class.getName());
+  private static final MediaType UNKNOWN_TYPE = new MediaType("unknown", "unknown");
   private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
 
   @Inject GitRepoIndex index;
@@ -251,13 +252,20 @@ public class WebhookResource {
   }
 
   private static boolean isJson(String contentType) {
-    return contentType != null
-        && MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE);
+    return mediaType(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE);
   }
 
   private static boolean isForm(String contentType) {
-    return contentType != null
-        && MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE);
+    return mediaType(contentType).isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE);
+  }
+
+  // A missing or unparseable Content-Type is simply not one we accept (415), never a 500.
+  private static MediaType mediaType(String contentType) {
+    try {
+      return contentType == null ? UNKNOWN_TYPE : MediaType.valueOf(contentType);
+    } catch (IllegalArgumentException e) {
+      return UNKNOWN_TYPE;
+    }
   }
 
   private static Map<String, String> firstValues(HttpHeaders headers) {

@@ -197,6 +197,11 @@ class WebhookIT {
         .isEqualTo(400);
     assertThat(gitwatch.post("", "text/plain", body, github("push", GLOBAL_SECRET, body)).status())
         .isEqualTo(415);
+    assertThat(gitwatch.post("", null, body, github("push", GLOBAL_SECRET, body)).status())
+        .isEqualTo(415);
+    // An unparseable Content-Type is refused by JAX-RS itself, before the resource.
+    assertThat(gitwatch.post("", "not a type", body, github("push", GLOBAL_SECRET, body)).status())
+        .isEqualTo(400);
     byte[] huge = new byte[2 * 1024 * 1024];
     assertThat(gitwatch.postJson(huge, github("push", GLOBAL_SECRET, huge)).status())
         .isEqualTo(413);
