@@ -66,6 +66,9 @@ public class KubernetesGitRepoStore implements GitRepoStore {
   String namespace;
 
   private final List<SharedIndexInformer<GitRepo>> informers = new ArrayList<>();
+  private static final Duration REACHABILITY_TTL = Duration.ofSeconds(2);
+  private volatile long reachabilityCheckedAt = System.nanoTime() - Duration.ofHours(1).toNanos();
+  private volatile boolean reachable;
   private volatile CompletableFuture<?> election;
   private volatile boolean stopped;
   private final Map<String, CachedSecret> secrets = new ConcurrentHashMap<>();
@@ -149,7 +152,19 @@ public class KubernetesGitRepoStore implements GitRepoStore {
 
   @Override
   public boolean isReachable() {
-    return informers.stream().allMatch(SharedIndexInformer::isWatching);
+    // A watch that is still open says little about a server that stopped answering: ask it, at
+    // most every few seconds however often the probe comes.
+    long now = System.nanoTime();
+    if (now - reachabilityCheckedAt > REACHABILITY_TTL.toNanos()) {
+      reachabilityCheckedAt = now;
+      try {
+        client.getKubernetesVersion();
+        reachable = informers.stream().allMatch(SharedIndexInformer::isWatching);
+      } catch (KubernetesClientException e) {
+        reachable = false;
+      }
+    }
+    return reachable;
   }
 
   @Override

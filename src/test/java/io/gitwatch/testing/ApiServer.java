@@ -38,6 +38,7 @@ public final class ApiServer {
   private final KubernetesClient client;
   private final List<Write> writes = new CopyOnWriteArrayList<>();
   private final Set<String> failingNames = ConcurrentHashMap.newKeySet();
+  private volatile boolean down;
 
   /** A write the API server received: method, path and body. */
   public record Write(String method, String path, String body) {
@@ -95,6 +96,15 @@ public final class ApiServer {
     return List.copyOf(writes);
   }
 
+  /** Every request answers 503 until {@link #answerAgain}, as an API server that went away. */
+  public void stopAnswering() {
+    down = true;
+  }
+
+  public void answerAgain() {
+    down = false;
+  }
+
   /** Writes to GitRepos with this name answer 500 until {@link #heal} is called. */
   public void breakWritesTo(String name) {
     failingNames.add(name);
@@ -124,6 +134,11 @@ public final class ApiServer {
   private class RecordingDispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+      if (down) {
+        return new MockResponse()
+            .setResponseCode(503)
+            .setBody("{\"kind\":\"Status\",\"code\":503}");
+      }
       String method = request.getMethod();
       if (!method.equals("GET")) {
         String path = request.getPath();

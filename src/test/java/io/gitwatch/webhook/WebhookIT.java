@@ -2,6 +2,7 @@ package io.gitwatch.webhook;
 
 import static io.gitwatch.testing.Gitwatch.githubSignature;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.testing.ApiServer;
@@ -11,6 +12,7 @@ import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.Gitwatch.Answer;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -532,5 +534,24 @@ class WebhookIT {
         .isEqualTo(failures + 1);
     assertThat(gitwatch.get("metrics?scope=application").body())
         .contains("gitwatch_webhook_duration_seconds");
+  }
+
+  @Test
+  void readinessGoesDownWhileTheApiServerDoesNotAnswerAndUpWhenItReturns() {
+    assertThat(gitwatch.get("health/started").status()).isEqualTo(200);
+    assertThat(gitwatch.get("health/ready").status()).isEqualTo(200);
+    api.stopAnswering();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> gitwatch.get("health/ready").status() == 503);
+      assertThat(gitwatch.get("health/ready").body()).contains("\"reachable\":false");
+      assertThat(gitwatch.get("health/live").status()).isEqualTo(200);
+    } finally {
+      api.answerAgain();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> gitwatch.get("health/ready").status() == 200);
   }
 }
