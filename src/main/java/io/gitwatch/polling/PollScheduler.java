@@ -103,6 +103,15 @@ public class PollScheduler {
     metrics.gauge("gitwatch_polling_in_flight", inFlight, Set::size);
     metrics.gauge("gitwatch_polling_gitrepos_in_backoff", failures, Map::size);
     metrics.gauge("gitwatch_polling_leader", () -> leading ? 1 : 0);
+    // Stand for election from a timer, not from here: the store it starts may tell this bean about
+    // GitRepos at once, and a singleton cannot be called while it is being constructed.
+    timerService.createSingleActionTimer(0, new TimerConfig(new Election(), false));
+  }
+
+  /** The timer that starts this replica's candidacy for polling. */
+  record Election() implements Serializable {}
+
+  private void stand() {
     // Every replica serves webhooks; only the elected one polls on a schedule.
     store.elect(
         leaseName,
@@ -164,6 +173,10 @@ public class PollScheduler {
 
   @Timeout
   void onTimeout(Timer timer) {
+    if (timer.getInfo() instanceof Election) {
+      stand();
+      return;
+    }
     PollRequest request = (PollRequest) timer.getInfo();
     String id = request.id();
     timers.remove(id, timer);
