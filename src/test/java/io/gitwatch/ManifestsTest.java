@@ -105,11 +105,15 @@ class ManifestsTest {
           Map.of(new Permission("", "secrets", "get"), Scope.CLUSTER),
           "events()",
           Map.of(new Permission("", "events", "create"), Scope.CLUSTER),
+          // GET /version, the readiness check: open to every authenticated user
+          // (system:public-info-viewer), so it needs no grant of ours.
+          "getKubernetesVersion()",
+          Map.of(),
           "leaderElector()",
           Map.of(
               new Permission("coordination.k8s.io", "leases", "get"), Scope.GITWATCH_NAMESPACE,
               new Permission("coordination.k8s.io", "leases", "create"), Scope.GITWATCH_NAMESPACE,
-              new Permission("coordination.k8s.io", "leases", "update"), Scope.GITWATCH_NAMESPACE));
+              new Permission("coordination.k8s.io", "leases", "patch"), Scope.GITWATCH_NAMESPACE));
 
   private static Map<String, Object> kustomization;
   private static String namespace;
