@@ -40,7 +40,9 @@ public class PollStatusWriter {
               || !hasCondition(status, "True", "", "");
       patch.setCommit(polled.commit());
       patch.setPollingCommit(polled.commit());
-      patch.setConditions(withGitPolling(status, "True", "", "", time));
+      // Empty reason and message are left out: sent as "" they reached a real API server as null,
+      // and the CRD schema (type: string) refused the whole patch with a 422.
+      patch.setConditions(withGitPolling(status, "True", null, null, time));
     } else {
       changed = !hasCondition(status, "False", "PollFailed", polled.failure());
       patch.setConditions(withGitPolling(status, "False", "PollFailed", polled.failure(), time));

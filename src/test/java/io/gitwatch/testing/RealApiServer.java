@@ -7,6 +7,7 @@ import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,6 +65,29 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
         skip(context, bin.resolve(binary) + " is missing");
       }
     }
+    start();
+  }
+
+  /** Whether the binaries are there: for {@code @EnabledIf} on classes that start it themselves. */
+  public static boolean available() {
+    String dir = System.getenv("KUBE_API_TEST_DIR");
+    if (dir == null || dir.isBlank()) {
+      System.err.println(HOW_TO_ENABLE + " (KUBE_API_TEST_DIR is unset)");
+      return false;
+    }
+    Path bin = Path.of(dir, "k8s", VERSION + "-linux-amd64");
+    boolean present =
+        Files.isExecutable(bin.resolve("kube-apiserver"))
+            && Files.isExecutable(bin.resolve("etcd"));
+    if (!present) {
+      System.err.println(HOW_TO_ENABLE + " (binaries missing in " + bin + ")");
+    }
+    return present;
+  }
+
+  /** Starts the API server and installs the project's CRD. */
+  public void start() {
+    String dir = System.getenv("KUBE_API_TEST_DIR");
     long started = System.nanoTime();
     server =
         new KubeAPIServer(
@@ -84,6 +108,10 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void afterAll(ExtensionContext context) {
+    stop();
+  }
+
+  public void stop() {
     clients.forEach(KubernetesClient::close);
     if (admin != null) {
       admin.close();
@@ -109,6 +137,60 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     clients.add(client);
     return client;
+  }
+
+  /**
+   * A kubeconfig that authenticates as a ServiceAccount with a TokenRequest token, as a pod's
+   * mounted token would: every call is authorized by that account's RBAC grants.
+   */
+  public String kubeconfigFor(String namespace, String serviceAccount) {
+    String token =
+        admin
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(serviceAccount)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: real
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        users:
+        - name: %s
+          user:
+            token: %s
+        contexts:
+        - name: real
+          context:
+            cluster: real
+            user: %s
+            namespace: %s
+        current-context: real
+        """
+        .formatted(
+            adminConfig.getMasterUrl(), caData(), serviceAccount, token, serviceAccount, namespace);
+  }
+
+  private String caData() {
+    if (adminConfig.getCaCertData() != null) {
+      return adminConfig.getCaCertData();
+    }
+    try {
+      return java.util.Base64.getEncoder()
+          .encodeToString(Files.readAllBytes(Path.of(adminConfig.getCaCertFile())));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Creates the namespace unless it exists (no controller-manager here ever deletes one). */
