@@ -48,6 +48,7 @@ public class WebhookResource {
   @Inject WebhookSecrets secrets;
   @Inject Event<Pushed> pushed;
   @Inject WebhookMetrics metrics;
+  @Inject RecentDeliveries recent;
 
   // GitHub's own cap on a delivery is 25 MiB.
   @Inject
@@ -154,9 +155,16 @@ public class WebhookResource {
     }
     List<Target> targets = targetsOf(push);
     List<Target> verified = verified(push, delivery, targets);
+    List<String> matched = verified.stream().map(t -> t.gitRepo().id()).sorted().toList();
+    // Checked only once verified, so a forged copy of a known id learns nothing and changes
+    // nothing.
+    if (recent.isRepeat(provider, deliveryId)) {
+      log(provider, event, deliveryId, push, matched, List.of(), "200 repeated delivery");
+      return Response.ok(Outcome.pushed(push, matched, List.of())).build();
+    }
     var verifiedPush = new Pushed(push, verified);
     pushed.fire(verifiedPush);
-    List<String> matched = verified.stream().map(t -> t.gitRepo().id()).sorted().toList();
+    recent.succeeded(provider, deliveryId);
     List<String> updated = verifiedPush.updated().stream().sorted().toList();
     metrics.updated(updated.size());
     log(provider, event, deliveryId, push, matched, updated, "200");

@@ -554,4 +554,24 @@ class WebhookIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> gitwatch.get("health/ready").status() == 200);
   }
+
+  @Test
+  void aRepeatedDeliveryIdIsAnsweredWithoutWritesOrPolls() {
+    String repo = uniqueRepo();
+    gitRepos.create("team-r", "replayed", repo, s -> s.setBranch("main"));
+    ready();
+    byte[] first = githubPush(repo, "main", SHA_A);
+    byte[] second = githubPush(repo, "main", SHA_B);
+    String id = UUID.randomUUID().toString();
+    var headers = new java.util.HashMap<>(github("push", GLOBAL_SECRET, first));
+    headers.put("X-GitHub-Delivery", id);
+
+    assertThat(gitwatch.postJson(first, headers).status()).isEqualTo(200);
+    headers.put("X-Hub-Signature-256", githubSignature(GLOBAL_SECRET, second));
+    Answer repeat = gitwatch.postJson(second, headers);
+
+    assertThat(repeat.status()).isEqualTo(200);
+    assertThat(repeat.json().getJsonArray("updated")).isEmpty();
+    assertThat(webhookCommit("team-r", "replayed")).isEqualTo(SHA_A);
+  }
 }
