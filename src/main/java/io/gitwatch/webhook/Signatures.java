@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +34,18 @@ final class Signatures {
   // The values are JDK classes only, so they pin nothing of the application's class loader.
   private static final ThreadLocal<Mac> SHA256_MAC =
       ThreadLocal.withInitial(() -> mac(HMAC_SHA256));
+  // Per thread, the most recently used keyed Macs; old secrets fall out as rotation brings new
+  // ones.
+  private static final int KEYED_MACS_PER_THREAD = 32;
+  private static final ThreadLocal<Map<String, Mac>> KEYED_MACS =
+      ThreadLocal.withInitial(
+          () ->
+              new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Mac> eldest) {
+                  return size() > KEYED_MACS_PER_THREAD;
+                }
+              });
   private static final ThreadLocal<Mac> SHA1_MAC = ThreadLocal.withInitial(() -> mac(HMAC_SHA1));
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(Signatures::sha256);
@@ -282,14 +295,29 @@ final class Signatures {
     }
     boolean matched = false;
     for (String line : lines) {
-      try {
-        mac.init(new SecretKeySpec(line.getBytes(StandardCharsets.UTF_8), mac.getAlgorithm()));
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HMAC key rejected", e); // not for a non-empty key
-      }
-      matched |= MessageDigest.isEqual(expected, mac.doFinal(data));
+      matched |= MessageDigest.isEqual(expected, keyed(mac.getAlgorithm(), line).doFinal(data));
     }
     return matched ? ok() : failed(header + " does not match");
+  }
+
+  /**
+   * A Mac already keyed with this secret line: keying costs about as much as the HMAC of a 1 KB
+   * body, and the same few secrets sign every delivery. A Mac is reset to its key after doFinal.
+   */
+  private static Mac keyed(String algorithm, String line) {
+    return KEYED_MACS
+        .get()
+        .computeIfAbsent(
+            algorithm + '\n' + line,
+            k -> {
+              Mac keyed = mac(algorithm);
+              try {
+                keyed.init(new SecretKeySpec(line.getBytes(StandardCharsets.UTF_8), algorithm));
+              } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HMAC key rejected", e); // not for a non-empty key
+              }
+              return keyed;
+            });
   }
 
   /** The bytes of {@code prefix + hex}, or null unless it is exactly that for {@code length}. */

@@ -1,0 +1,95 @@
+package io.gitwatch.webhook;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoIndex;
+import io.gitwatch.gitrepo.GitRepoSpec;
+import io.gitwatch.gitrepo.RepoKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * What a delivery costs to match: the push's URLs to repository keys, the keys to candidate
+ * GitRepos through the index, the candidates to targets ({@code WebhookResource.targetsOf}). The
+ * cost must not grow with the number of GitRepos.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class MatchingBenchmark {
+
+  private static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+
+  @Param({"10", "1000", "10000"})
+  public int repos;
+
+  private GitRepoIndex index;
+  private Push push;
+
+  @Setup
+  public void setUp() {
+    index = new GitRepoIndex(); // outside CDI: no change events
+    for (int i = 0; i < repos; i++) {
+      index.put(
+          gitRepo("team-" + (i % 10), "app-" + i, "https://github.com/acme/app-" + i, "main"));
+    }
+    // The pushed repository is also watched on another branch: two candidates, one target.
+    int pushed = repos / 2;
+    index.put(gitRepo("staging", "app-" + pushed, "git@github.com:acme/app-" + pushed, "staging"));
+    push =
+        new Push(
+            Provider.GITHUB,
+            "push",
+            "delivery-1",
+            List.of(
+                "https://github.com/acme/app-" + pushed,
+                "https://github.com/acme/app-" + pushed + ".git",
+                "git@github.com:acme/app-" + pushed + ".git",
+                "git://github.com/acme/app-" + pushed + ".git"),
+            List.of(new RefUpdate("refs/heads/main", COMMIT)),
+            "main");
+    if (targetsOf(push).size() != 1) {
+      throw new IllegalStateException("expected one target, got " + targetsOf(push));
+    }
+  }
+
+  @Benchmark
+  public List<Target> match() {
+    return targetsOf(push);
+  }
+
+  /** A copy of {@code WebhookResource.targetsOf}, which is private. */
+  private List<Target> targetsOf(Push push) {
+    Map<String, GitRepo> candidates = new LinkedHashMap<>();
+    for (String url : push.repoUrls()) {
+      RepoKey.of(url)
+          .ifPresent(key -> index.byRepoKey(key).forEach(g -> candidates.putIfAbsent(g.id(), g)));
+    }
+    List<Target> targets = new ArrayList<>();
+    for (GitRepo gitRepo : candidates.values()) {
+      Target.of(gitRepo, push).ifPresent(targets::add);
+    }
+    return targets;
+  }
+
+  private static GitRepo gitRepo(String namespace, String name, String repo, String branch) {
+    var gitRepo = new GitRepo();
+    gitRepo.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    var spec = new GitRepoSpec();
+    spec.setRepo(repo);
+    spec.setBranch(branch);
+    gitRepo.setSpec(spec);
+    return gitRepo;
+  }
+}
