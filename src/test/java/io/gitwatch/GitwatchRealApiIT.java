@@ -1,6 +1,5 @@
 package io.gitwatch;
 
-import static io.gitwatch.testing.Gitwatch.githubSignature;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,7 +14,6 @@ import io.gitwatch.testing.LoopbackGitServer;
 import io.gitwatch.testing.RealApiServer;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,20 +141,7 @@ class GitwatchRealApiIT {
           s.setPollingInterval("1h");
         });
     String pushed = git.commit("pushed", "main");
-    byte[] body =
-        """
-        {"ref":"refs/heads/main","after":"%s","repository":{"html_url":"%s"}}"""
-            .formatted(pushed, git.url("pushed"))
-            .getBytes(StandardCharsets.UTF_8);
-
-    var answer =
-        gitwatch.postJson(
-            body,
-            Map.of(
-                "X-GitHub-Event",
-                "push",
-                "X-Hub-Signature-256",
-                githubSignature("real-s3cret", body)));
+    var answer = gitwatch.pushToMain(git.url("pushed"), pushed, "real-s3cret");
 
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     assertThat(answer.body()).contains("\"updated\":[\"real-push/app\"]");

@@ -1,6 +1,5 @@
 package io.gitwatch.gitrepo;
 
-import static io.gitwatch.testing.Gitwatch.githubSignature;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,11 +9,9 @@ import io.gitwatch.testing.LoopbackGitServer;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -90,19 +87,7 @@ class FileModeIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> read(manifest).contains("commit: " + first));
 
     String pushed = GIT.commit("demo", "main");
-    byte[] body =
-        """
-        {"ref":"refs/heads/main","after":"%s","repository":{"html_url":"%s"}}"""
-            .formatted(pushed, GIT.url("demo"))
-            .getBytes(StandardCharsets.UTF_8);
-    var answer =
-        gitwatch.postJson(
-            body,
-            Map.of(
-                "X-GitHub-Event",
-                "push",
-                "X-Hub-Signature-256",
-                githubSignature("file-s3cret", body)));
+    var answer = gitwatch.pushToMain(GIT.url("demo"), pushed, "file-s3cret");
 
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     assertThat(answer.body()).contains("default/demo");

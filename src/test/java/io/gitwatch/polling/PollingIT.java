@@ -1,6 +1,5 @@
 package io.gitwatch.polling;
 
-import static io.gitwatch.testing.Gitwatch.githubSignature;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +10,6 @@ import io.gitwatch.testing.GitRepos;
 import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -163,19 +161,7 @@ class PollingIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> commit("poll-hook", "app") != null);
 
     String pushed = git.commit(repo, "main");
-    byte[] body =
-        """
-        {"ref":"refs/heads/main","after":"%s","repository":{"html_url":"%s"}}"""
-            .formatted(pushed, git.url(repo))
-            .getBytes(StandardCharsets.UTF_8);
-    var answer =
-        gitwatch.postJson(
-            body,
-            Map.of(
-                "X-GitHub-Event",
-                "push",
-                "X-Hub-Signature-256",
-                githubSignature("hook-s3cret", body)));
+    var answer = gitwatch.pushToMain(git.url(repo), pushed, "hook-s3cret");
 
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(3)).until(() -> pushed.equals(commit("poll-hook", "app")));

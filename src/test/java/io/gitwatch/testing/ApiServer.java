@@ -88,10 +88,6 @@ public final class ApiServer {
     return client;
   }
 
-  public String url() {
-    return server.url("/");
-  }
-
   public List<Write> writes() {
     return List.copyOf(writes);
   }

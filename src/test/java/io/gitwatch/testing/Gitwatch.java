@@ -73,6 +73,21 @@ public final class Gitwatch {
         .until(() -> get("health/ready").body().contains("\"gitrepos\":" + count));
   }
 
+  /**
+   * Sends a GitHub push of {@code main} to {@code commit}, signed with {@code secret} as GitHub
+   * does.
+   */
+  public Answer pushToMain(String repoUrl, String commit, String secret) {
+    byte[] body =
+        """
+        {"ref":"refs/heads/main","after":"%s","repository":{"html_url":"%s"}}"""
+            .formatted(commit, repoUrl)
+            .getBytes(StandardCharsets.UTF_8);
+    return postJson(
+        body,
+        Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", githubSignature(secret, body)));
+  }
+
   /** GitHub's signature header value for a body. */
   public static String githubSignature(String secret, byte[] body) {
     return "sha256=" + hmacSha256Hex(secret, body);
