@@ -168,8 +168,11 @@ public class PollScheduler {
     }
   }
 
-  /** What a timer carries: which GitRepo, and whether the remote must be asked afresh. */
-  record PollRequest(String id, boolean fresh) implements Serializable {}
+  /**
+   * What a timer carries: which GitRepo, whether the remote must be asked afresh, and when the poll
+   * was due (epoch millis), kept across busy retries so the lag metric counts the whole wait.
+   */
+  record PollRequest(String id, boolean fresh, long due) implements Serializable {}
 
   @Timeout
   void onTimeout(Timer timer) {
@@ -180,15 +183,18 @@ public class PollScheduler {
     PollRequest request = (PollRequest) timer.getInfo();
     String id = request.id();
     timers.remove(id, timer);
+    long lag = System.currentTimeMillis() - request.due();
     if (!inFlight.add(id)) {
       again.add(id); // coalesce: the running poll is followed by one more
       return;
     }
     if (!slots.tryAcquire()) {
       inFlight.remove(id);
-      arm(id, BUSY_RETRY, request.fresh());
+      arm(id, BUSY_RETRY, request.fresh(), request.due());
       return;
     }
+    // How late polls start against their schedule: the measure of whether this replica keeps up.
+    metrics.timer("gitwatch_polling_timer_lag").update(Duration.ofMillis(Math.max(0, lag)));
     boolean ok = false;
     String[] nsName = id.split("/", 2);
     started.put(id, System.nanoTime());
@@ -249,9 +255,14 @@ public class PollScheduler {
   }
 
   private void arm(String id, Duration delay, boolean fresh) {
+    long wait = Math.max(0, delay.toMillis());
+    arm(id, delay, fresh, System.currentTimeMillis() + wait);
+  }
+
+  private void arm(String id, Duration delay, boolean fresh, long due) {
     Timer timer =
         timerService.createSingleActionTimer(
-            Math.max(0, delay.toMillis()), new TimerConfig(new PollRequest(id, fresh), false));
+            Math.max(0, delay.toMillis()), new TimerConfig(new PollRequest(id, fresh, due), false));
     Timer previous = timers.put(id, timer);
     if (previous != null) {
       cancelQuietly(previous);

@@ -81,15 +81,22 @@ public class Poller {
     } catch (StoreUnavailable e) {
       result = Polled.failed(latest(gitRepo), at, "the credentials Secret could not be read");
     }
-    Tag outcome = new Tag("outcome", result.succeeded() ? "success" : "failure");
-    metrics.counter("gitwatch_polls", outcome).inc();
+    String outcome = result.succeeded() ? "success" : "failure";
+    try {
+      report(gitRepo, result);
+      polled.fire(result);
+    } catch (StoreUnavailable e) {
+      // The remote answered but its answer could not be recorded: a failed poll, retried with
+      // backoff, and decided again then against the status the API server really holds.
+      LOG.info(() -> "poll of " + gitRepo.id() + ": " + e.getMessage());
+      outcome = "write_failed";
+    }
+    metrics.counter("gitwatch_polls", new Tag("outcome", outcome)).inc();
     metrics.timer("gitwatch_poll_duration").update(Duration.ofNanos(System.nanoTime() - start));
-    report(gitRepo, result);
-    polled.fire(result);
-    if (result.succeeded()) {
+    if (outcome.equals("success")) {
       lastSuccess = at;
     }
-    return result.succeeded();
+    return outcome.equals("success");
   }
 
   /** When a poll last succeeded, or null before the first. */

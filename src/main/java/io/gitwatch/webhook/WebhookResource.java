@@ -3,6 +3,7 @@ package io.gitwatch.webhook;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoIndex;
 import io.gitwatch.gitrepo.RepoKey;
+import io.gitwatch.gitrepo.StoreUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -106,7 +107,15 @@ public class WebhookResource {
       event = provider.event(delivery, json);
       deliveryId = provider.deliveryId(delivery, json);
       kind = provider.kind(event, json);
-      Response response = respond(provider, kind, event, deliveryId, delivery, json);
+      Response response;
+      try {
+        response = respond(provider, kind, event, deliveryId, delivery, json);
+      } catch (StoreUnavailable e) {
+        // A webhook Secret could not be read: like a failed write, the provider must redeliver.
+        throw new Rejection(
+            Rejection.Reason.STORE_UNAVAILABLE,
+            "the GitRepo store is unavailable; redeliver later");
+      }
       status = response.getStatus();
       return response;
     } catch (Rejection e) {

@@ -14,11 +14,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -34,11 +37,19 @@ public final class ApiServer {
 
   private static ApiServer shared;
 
-  private final KubernetesMockServer server;
+  private final int port;
+  // The dispatcher holds the stored objects, so a server restarted with it still has them.
+  private final RecordingDispatcher dispatcher = new RecordingDispatcher();
+  private volatile KubernetesMockServer server;
   private final KubernetesClient client;
   private final List<Write> writes = new CopyOnWriteArrayList<>();
   private final Set<String> failingNames = ConcurrentHashMap.newKeySet();
+  private final Map<String, Planned> planned = new ConcurrentHashMap<>();
+  private final AtomicInteger faultsServed = new AtomicInteger();
   private volatile boolean down;
+
+  /** The next {@code times} writes to a GitRepo answer {@code code}, or come {@code late}. */
+  private record Planned(int code, Duration late, AtomicInteger times) {}
 
   /** A write the API server received: method, path and body. */
   public record Write(String method, String path, String body) {
@@ -54,12 +65,18 @@ public final class ApiServer {
   }
 
   private ApiServer(int port) {
-    server =
-        new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new RecordingDispatcher(), false);
-    server.init(InetAddress.getLoopbackAddress(), port);
+    server = listen(port);
+    this.port = server.getPort();
     client = server.createClient();
     client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
+  }
+
+  private KubernetesMockServer listen(int port) {
+    var mock =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    mock.init(InetAddress.getLoopbackAddress(), port);
+    return mock;
   }
 
   /** A private API server on a free port. */
@@ -88,6 +105,11 @@ public final class ApiServer {
     return client;
   }
 
+  /** How many requests got an injected fault instead of their answer, since the start. */
+  public int faultsServed() {
+    return faultsServed.get();
+  }
+
   public List<Write> writes() {
     return List.copyOf(writes);
   }
@@ -99,6 +121,31 @@ public final class ApiServer {
 
   public void answerAgain() {
     down = false;
+  }
+
+  /**
+   * The server goes away: its port is closed, so clients get "connection refused", and open watches
+   * end. {@link #comeBack} listens again on the same port with the same stored objects.
+   */
+  public synchronized void disappear() {
+    server.destroy();
+  }
+
+  public synchronized void comeBack() {
+    server = listen(port);
+  }
+
+  /** The next {@code times} writes to GitRepos with this name answer {@code code}. */
+  public void failNextWrites(String name, int code, int times) {
+    planned.put(name, new Planned(code, Duration.ZERO, new AtomicInteger(times)));
+  }
+
+  /**
+   * The next {@code times} writes to GitRepos with this name are answered only after {@code late},
+   * with a 504 and without being applied, as an API server that hangs past the client's timeout.
+   */
+  public void delayNextWrites(String name, Duration late, int times) {
+    planned.put(name, new Planned(504, late, new AtomicInteger(times)));
   }
 
   /** Writes to GitRepos with this name answer 500 until {@link #heal} is called. */
@@ -127,21 +174,43 @@ public final class ApiServer {
     }
   }
 
+  private MockResponse plannedFault(String path) {
+    for (Map.Entry<String, Planned> entry : planned.entrySet()) {
+      Planned plan = entry.getValue();
+      if ((path.contains("/gitrepos/" + entry.getKey() + "/")
+              || path.endsWith("/gitrepos/" + entry.getKey()))
+          && plan.times().getAndDecrement() > 0) {
+        faultsServed.incrementAndGet();
+        MockResponse response = status(plan.code());
+        // the mock server cannot schedule a zero delay (Vert.x refuses timers under 1 ms)
+        return plan.late().isZero() ? response : response.setBodyDelay(plan.late());
+      }
+    }
+    return null;
+  }
+
+  private static MockResponse status(int code) {
+    return new MockResponse()
+        .setResponseCode(code)
+        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"code\":" + code + "}");
+  }
+
   private class RecordingDispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       if (down) {
-        return new MockResponse()
-            .setResponseCode(503)
-            .setBody("{\"kind\":\"Status\",\"code\":503}");
+        return status(503);
       }
       String method = request.getMethod();
       if (!method.equals("GET")) {
         String path = request.getPath();
         if (failingNames.stream().anyMatch(n -> path.contains("/gitrepos/" + n))) {
-          return new MockResponse()
-              .setResponseCode(500)
-              .setBody("{\"kind\":\"Status\",\"code\":500}");
+          faultsServed.incrementAndGet();
+          return status(500);
+        }
+        MockResponse fault = plannedFault(path);
+        if (fault != null) {
+          return fault;
         }
         writes.add(
             new Write(

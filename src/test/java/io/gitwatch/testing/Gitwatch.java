@@ -59,6 +59,20 @@ public final class Gitwatch {
     return post("", "application/json", body, headers);
   }
 
+  /**
+   * The sum of a metric's series in {@code /metrics} (Prometheus text) whose labels include every
+   * one of {@code labels}, each written as in the output: {@code status="503"}.
+   */
+  public double metric(String name, String... labels) {
+    return get("metrics")
+        .body()
+        .lines()
+        .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+        .filter(line -> java.util.Arrays.stream(labels).allMatch(line::contains))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   public Answer get(String path) {
     return send(
         HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
@@ -78,6 +92,11 @@ public final class Gitwatch {
    * does.
    */
   public Answer pushToMain(String repoUrl, String commit, String secret) {
+    return pushToMain(repoUrl, commit, secret, java.util.UUID.randomUUID().toString());
+  }
+
+  /** The same push with GitHub's delivery id: a redelivery repeats the id. */
+  public Answer pushToMain(String repoUrl, String commit, String secret, String deliveryId) {
     byte[] body =
         """
         {"ref":"refs/heads/main","after":"%s","repository":{"html_url":"%s"}}"""
@@ -85,7 +104,13 @@ public final class Gitwatch {
             .getBytes(StandardCharsets.UTF_8);
     return postJson(
         body,
-        Map.of("X-GitHub-Event", "push", "X-Hub-Signature-256", githubSignature(secret, body)));
+        Map.of(
+            "X-GitHub-Event",
+            "push",
+            "X-GitHub-Delivery",
+            deliveryId,
+            "X-Hub-Signature-256",
+            githubSignature(secret, body)));
   }
 
   /** GitHub's signature header value for a body. */

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,6 +65,7 @@ public final class LoopbackGitServer implements AutoCloseable {
   private final Server server;
   private final Map<String, AtomicInteger> infoRefs = new ConcurrentHashMap<>();
   private final Map<String, String> basicAuth = new ConcurrentHashMap<>();
+  private final Set<String> hanging = ConcurrentHashMap.newKeySet();
 
   private final String scheme;
 
@@ -290,6 +292,35 @@ public final class LoopbackGitServer implements AutoCloseable {
   }
 
   /** Counts ref advertisements and enforces basic auth, in front of the git servlet. */
+  /**
+   * From now on, requests for repository {@code name} hang without an answer until {@link #answer}
+   * (or a minute, so a forgotten test cannot pin Jetty's threads forever).
+   */
+  public void hang(String name) {
+    hanging.add(name);
+  }
+
+  public void answer(String name) {
+    synchronized (hanging) {
+      hanging.remove(name);
+      hanging.notifyAll();
+    }
+  }
+
+  private void waitWhileHanging(String repository) {
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    synchronized (hanging) {
+      while (hanging.contains(repository) && System.nanoTime() < until) {
+        try {
+          hanging.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   private final class Gate implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
@@ -301,6 +332,10 @@ public final class LoopbackGitServer implements AutoCloseable {
       if (path.endsWith("/info/refs")) {
         infoRefs.computeIfAbsent(repository, key -> new AtomicInteger()).incrementAndGet();
       }
+      waitWhileHanging(
+          repository.endsWith(".git")
+              ? repository.substring(0, repository.length() - 4)
+              : repository);
       String expected = basicAuth.get(repository);
       if (expected != null && !expected.equals(request.getHeader("Authorization"))) {
         response.setHeader("WWW-Authenticate", "Basic realm=\"git\"");
