@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 public class WebhookStatusWriter {
 
   @Inject GitRepoStore store;
+  @Inject WebhookWriteOrder order;
 
   // Runs on the request thread before other observers: a failed write must fail the delivery (503).
   public void onPushed(@Observes @Priority(100) Pushed pushed) {
@@ -33,7 +34,10 @@ public class WebhookStatusWriter {
       patch.setWebhookCommit(target.update().commit());
       patch.setLastWebhookTime(now);
       try {
-        if (store.patchStatus(target.gitRepo(), patch)) {
+        if (order.write(
+            target.gitRepo().id(),
+            pushed.sequence(),
+            () -> store.patchStatus(target.gitRepo(), patch))) {
           pushed.recordUpdate(target);
         }
       } catch (StoreUnavailable e) {

@@ -18,9 +18,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -42,11 +43,13 @@ public final class ApiServer {
   private final RecordingDispatcher dispatcher = new RecordingDispatcher();
   private volatile KubernetesMockServer server;
   private final KubernetesClient client;
-  private final List<Write> writes = new CopyOnWriteArrayList<>();
+  // A queue, not a copy-on-write list: benchmarks record tens of thousands of writes.
+  private final Queue<Write> writes = new ConcurrentLinkedQueue<>();
   private final Set<String> failingNames = ConcurrentHashMap.newKeySet();
   private final Map<String, Planned> planned = new ConcurrentHashMap<>();
   private final AtomicInteger faultsServed = new AtomicInteger();
   private volatile boolean down;
+  private volatile double writeFailureRate;
 
   /** The next {@code times} writes to a GitRepo answer {@code code}, or come {@code late}. */
   private record Planned(int code, Duration late, AtomicInteger times) {}
@@ -148,6 +151,14 @@ public final class ApiServer {
     planned.put(name, new Planned(504, late, new AtomicInteger(times)));
   }
 
+  /**
+   * Each write to any GitRepo answers 500 with this probability (0 to 1), until set back to 0: the
+   * intermittent failures of an overloaded API server.
+   */
+  public void failWrites(double rate) {
+    writeFailureRate = rate;
+  }
+
   /** Writes to GitRepos with this name answer 500 until {@link #heal} is called. */
   public void breakWritesTo(String name) {
     failingNames.add(name);
@@ -205,6 +216,12 @@ public final class ApiServer {
       if (!method.equals("GET")) {
         String path = request.getPath();
         if (failingNames.stream().anyMatch(n -> path.contains("/gitrepos/" + n))) {
+          faultsServed.incrementAndGet();
+          return status(500);
+        }
+        if (writeFailureRate > 0
+            && path.contains("/gitrepos/")
+            && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < writeFailureRate) {
           faultsServed.incrementAndGet();
           return status(500);
         }

@@ -55,6 +55,14 @@ public final class GitRepos {
         .create();
   }
 
+  /** Deletes every GitRepo in {@code namespace}, one by one as a user's script would. */
+  public void deleteAll(String namespace) {
+    for (GitRepo gitRepo :
+        client.resources(GitRepo.class).inNamespace(namespace).list().getItems()) {
+      delete(namespace, gitRepo.getMetadata().getName());
+    }
+  }
+
   public int count() {
     return client.resources(GitRepo.class).inAnyNamespace().list().getItems().size();
   }

@@ -143,6 +143,15 @@ public final class LoopbackGitServer implements AutoCloseable {
     return scheme + "://127.0.0.1:" + port() + PREFIX + name + ".git";
   }
 
+  /**
+   * Another URL of repository {@code name}, {@code .../git/<name>~<alias>.git}: to a client a
+   * different repository, served from the same one, so benchmarks can poll thousands of
+   * repositories without creating them.
+   */
+  public String url(String name, int alias) {
+    return scheme + "://127.0.0.1:" + port() + PREFIX + name + "~" + alias + ".git";
+  }
+
   /** The {@code file://} URL of repository {@code name}. */
   public String fileUrl(String name) {
     return directory(name).toUri().toString();
@@ -262,6 +271,7 @@ public final class LoopbackGitServer implements AutoCloseable {
 
   private Repository open(String name) throws IOException {
     String directory = name.endsWith(".git") ? name : name + ".git";
+    directory = directory.replaceFirst("~\\d+\\.git$", ".git"); // an alias: see url(name, alias)
     Path gitDir = root.resolve(directory).normalize();
     if (!gitDir.startsWith(root) || !Files.isDirectory(gitDir)) {
       throw new RepositoryNotFoundException(name);

@@ -1,0 +1,101 @@
+package io.gitwatch.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The machine and the Liberty process under test, seen from the benchmark's JVM: its description
+ * for the table, and the server's CPU time and heap (Linux {@code /proc} and the JDK's {@code
+ * jcmd}).
+ */
+public final class Machine {
+
+  private Machine() {}
+
+  /** Cores, CPU model, memory and Java: where the numbers came from. */
+  public static String describe() {
+    String cpu = "unknown CPU";
+    String memory = "";
+    try {
+      cpu =
+          Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+              .filter(l -> l.startsWith("model name"))
+              .map(l -> l.substring(l.indexOf(':') + 1).trim())
+              .findFirst()
+              .orElse(cpu);
+      memory =
+          Files.readAllLines(Path.of("/proc/meminfo")).stream()
+              .filter(l -> l.startsWith("MemTotal"))
+              .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 / 1024 + " GiB, ")
+              .findFirst()
+              .orElse("");
+    } catch (IOException | RuntimeException e) {
+      // not Linux: the description says less
+    }
+    return Runtime.getRuntime().availableProcessors()
+        + " cores ("
+        + cpu
+        + "), "
+        + memory
+        + "Java "
+        + System.getProperty("java.version")
+        + ", Open Liberty "
+        + System.getProperty("liberty.version", "?");
+  }
+
+  /** The process id of the Liberty server {@code server}, if it runs on this machine. */
+  public static Optional<Long> libertyPid(String server) {
+    return ProcessHandle.allProcesses()
+        .filter(
+            p ->
+                p.info()
+                    .arguments()
+                    .map(a -> String.join(" ", a))
+                    .map(a -> a.contains("ws-server.jar") && a.contains(server))
+                    .orElse(false))
+        .map(ProcessHandle::pid)
+        .findFirst();
+  }
+
+  /** CPU seconds (user + system) the process has used so far. */
+  public static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // utime and stime are fields 14 and 15 of stat; 12 and 13 after pid and (comm)
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticks / 100.0; // USER_HZ is 100 on Linux
+    } catch (IOException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Heap in use after a full GC, in MiB, asked of the process with {@code jcmd}. */
+  public static double heapAfterGcMiB(long pid) {
+    jcmd(pid, "GC.run");
+    String info = jcmd(pid, "GC.heap_info");
+    // HotSpot: "... total 123456K, used 45678K [...]" on the first heap line
+    var matcher = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+    return matcher.find() ? Long.parseLong(matcher.group(1)) / 1024.0 : Double.NaN;
+  }
+
+  private static String jcmd(long pid, String command) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process process =
+          new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(process.getInputStream().readAllBytes());
+      process.waitFor();
+      return out;
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+}
