@@ -115,7 +115,9 @@ class FaultInjectionIT {
 
   /** Live threads in Liberty's JVM, from the base metrics. */
   double threads() {
-    return gitwatch.metric("thread_count");
+    double threads = gitwatch.metric("thread_count");
+    assertThat(threads).as("Liberty's base metric thread_count").isPositive();
+    return threads;
   }
 
   /** Waits until Liberty's thread count settles back near where it was: nothing was leaked. */

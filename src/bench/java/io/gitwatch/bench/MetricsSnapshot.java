@@ -24,11 +24,7 @@ final class MetricsSnapshot {
 
   /** The sum of the series of {@code name} whose labels include all of {@code labels}. */
   double value(String name, String... labels) {
-    return lines.stream()
-        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
-        .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+    return Gitwatch.metric(lines, name, labels);
   }
 
   /** A histogram's cumulative bucket counts by upper bound in seconds ({@code le}). */

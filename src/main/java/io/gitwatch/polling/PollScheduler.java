@@ -86,6 +86,7 @@ public class PollScheduler {
   private Duration afterWebhook;
   private Duration cap;
   private Semaphore slots;
+  private org.eclipse.microprofile.metrics.Timer timerLag;
   private volatile boolean leading;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
@@ -99,6 +100,7 @@ public class PollScheduler {
     afterWebhook = PollingInterval.parseGo(webhookInterval);
     cap = PollingInterval.parseGo(backoffCap);
     slots = new Semaphore(maxConcurrent);
+    timerLag = metrics.timer("gitwatch_polling_timer_lag");
     metrics.gauge("gitwatch_polling_gitrepos_scheduled", timers, Map::size);
     metrics.gauge("gitwatch_polling_in_flight", inFlight, Set::size);
     metrics.gauge("gitwatch_polling_gitrepos_in_backoff", failures, Map::size);
@@ -194,7 +196,7 @@ public class PollScheduler {
       return;
     }
     // How late polls start against their schedule: the measure of whether this replica keeps up.
-    metrics.timer("gitwatch_polling_timer_lag").update(Duration.ofMillis(Math.max(0, lag)));
+    timerLag.update(Duration.ofMillis(Math.max(0, lag)));
     boolean ok = false;
     String[] nsName = id.split("/", 2);
     started.put(id, System.nanoTime());
@@ -255,8 +257,7 @@ public class PollScheduler {
   }
 
   private void arm(String id, Duration delay, boolean fresh) {
-    long wait = Math.max(0, delay.toMillis());
-    arm(id, delay, fresh, System.currentTimeMillis() + wait);
+    arm(id, delay, fresh, System.currentTimeMillis() + Math.max(0, delay.toMillis()));
   }
 
   private void arm(String id, Duration delay, boolean fresh, long due) {

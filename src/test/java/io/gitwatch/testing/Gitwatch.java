@@ -13,7 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -64,11 +66,14 @@ public final class Gitwatch {
    * one of {@code labels}, each written as in the output: {@code status="503"}.
    */
   public double metric(String name, String... labels) {
-    return get("metrics")
-        .body()
-        .lines()
+    return metric(get("metrics").body().lines().toList(), name, labels);
+  }
+
+  /** As {@link #metric(String, String...)}, over lines of Prometheus text already read. */
+  public static double metric(List<String> lines, String name, String... labels) {
+    return lines.stream()
         .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
-        .filter(line -> java.util.Arrays.stream(labels).allMatch(line::contains))
+        .filter(line -> Arrays.stream(labels).allMatch(line::contains))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .sum();
   }

@@ -1,0 +1,77 @@
+package io.gitwatch.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class WebhookWriteOrderTest {
+
+  final WebhookWriteOrder order = new WebhookWriteOrder();
+  final List<String> landed = new ArrayList<>();
+
+  boolean land(String commit) {
+    synchronized (landed) {
+      landed.add(commit);
+    }
+    return true;
+  }
+
+  @Test
+  void anOlderDeliveryDoesNotOverwriteANewerOneThatLanded() {
+    assertThat(order.write("ns/app", 2, () -> land("newer"))).isTrue();
+
+    assertThat(order.write("ns/app", 1, () -> land("older"))).isFalse();
+
+    assertThat(landed).containsExactly("newer");
+  }
+
+  @Test
+  void aFailedWriteDoesNotBlockAnOlderOneAndOtherGitReposAreIndependent() {
+    assertThat(order.write("ns/app", 5, () -> false)).isFalse();
+    assertThat(order.write("ns/app", 4, () -> land("app@4"))).isTrue();
+    assertThat(order.write("ns/other", 1, () -> land("other@1"))).isTrue();
+
+    assertThat(landed).containsExactly("app@4", "other@1");
+  }
+
+  @Test
+  void aNewerDeliveryWaitsForAnOlderWriteStillRetryingAndLandsLast() throws Exception {
+    CountDownLatch retrying = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread older =
+        new Thread(
+            () ->
+                order.write(
+                    "ns/app",
+                    1,
+                    () -> {
+                      retrying.countDown();
+                      await(release);
+                      return land("older");
+                    }));
+    older.start();
+    assertThat(retrying.await(5, TimeUnit.SECONDS)).isTrue();
+    Thread newer = new Thread(() -> order.write("ns/app", 2, () -> land("newer")));
+    newer.start();
+    newer.join(200);
+    assertThat(newer.isAlive()).as("waits while the older write holds the GitRepo").isTrue();
+
+    release.countDown();
+    older.join(5000);
+    newer.join(5000);
+
+    assertThat(landed).containsExactly("older", "newer");
+  }
+
+  static void await(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
