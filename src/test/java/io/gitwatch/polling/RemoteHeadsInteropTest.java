@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -36,9 +36,12 @@ class RemoteHeadsInteropTest {
 
   private static GitCli git;
 
-  @BeforeAll
-  static void gitCommandLine() {
-    git = GitCli.in(root);
+  /** The git command line; skips the calling test when it is not installed. */
+  private static GitCli git() {
+    if (git == null) {
+      git = GitCli.in(root);
+    }
+    return git;
   }
 
   /**
@@ -50,18 +53,18 @@ class RemoteHeadsInteropTest {
   private record Repository(String name, String trunk, String feature, String tagged, String tag) {
     static Repository create() {
       String name = "repo-" + NAMES.incrementAndGet();
-      git.createRepository(name, "trunk");
-      String tagged = git.commit(name, "trunk");
-      String trunk = git.commit(name, "trunk");
-      git.branch(name, "stable", trunk);
-      String feature = git.commit(name, "feature/x");
-      git.tag(name, "v1", feature);
-      String tag = git.annotatedTag(name, "v2", tagged);
+      git().createRepository(name, "trunk");
+      String tagged = git().commit(name, "trunk");
+      String trunk = git().commit(name, "trunk");
+      git().branch(name, "stable", trunk);
+      String feature = git().commit(name, "feature/x");
+      git().tag(name, "v1", feature);
+      String tag = git().annotatedTag(name, "v2", tagged);
       return new Repository(name, trunk, feature, tagged, tag);
     }
 
     Path directory() {
-      return git.directory(name);
+      return git().directory(name);
     }
   }
 
@@ -72,10 +75,13 @@ class RemoteHeadsInteropTest {
     private GitHttpBackendServer server;
     private Repository repo;
 
-    @BeforeAll
+    /** In each test, so that each one is reported as skipped, with the reason, without git. */
+    @BeforeEach
     void startServer() {
-      server = GitHttpBackendServer.start(root);
-      repo = Repository.create();
+      if (server == null) {
+        repo = Repository.create();
+        server = GitHttpBackendServer.start(root);
+      }
     }
 
     @AfterAll
@@ -87,7 +93,9 @@ class RemoteHeadsInteropTest {
 
     @AfterEach
     void allowProtocolV2Again() {
-      server.allowProtocolV2(true);
+      if (server != null) {
+        server.allowProtocolV2(true);
+      }
     }
 
     @ParameterizedTest(name = "protocol v2 allowed: {0}")
@@ -121,10 +129,26 @@ class RemoteHeadsInteropTest {
     void reportsAnEmptyRepositoryAsHavingNoHead(boolean v2) {
       server.allowProtocolV2(v2);
       String empty = "empty-" + NAMES.incrementAndGet();
-      git.createRepository(empty, "trunk");
+      git().createRepository(empty, "trunk");
       assertThatThrownBy(() -> resolve(spec(server.url(empty)), Credentials.none()))
           .isInstanceOf(RemoteHeadsException.class)
           .hasMessageContaining("has no HEAD");
+    }
+
+    /**
+     * Gitea, Forgejo and GitLab can host SHA-256 repositories; JGit 7.8 cannot read their refs. The
+     * poll must fail as a polling failure naming the repository, not crash.
+     */
+    @ParameterizedTest(name = "protocol v2 allowed: {0}")
+    @ValueSource(booleans = {true, false})
+    void reportsASha256RepositoryAsAPollingFailure(boolean v2) {
+      server.allowProtocolV2(v2);
+      String sha256 = "sha256-" + NAMES.incrementAndGet();
+      git().createRepository(sha256, "trunk", "sha256");
+      assertThat(git().commit(sha256, "trunk")).hasSize(64);
+      assertThatThrownBy(() -> resolve(spec(server.url(sha256)), Credentials.none()))
+          .isInstanceOf(RemoteHeadsException.class)
+          .hasMessageStartingWith(server.url(sha256) + ": ");
     }
 
     @Test
@@ -167,11 +191,14 @@ class RemoteHeadsInteropTest {
     private Repository repo;
     private String clientKey;
 
-    @BeforeAll
+    /** In each test, so that each one is reported as skipped, with the reason, without sshd. */
+    @BeforeEach
     void startServer() {
-      server = OpenSshServer.start(root.resolve("sshd"));
-      repo = Repository.create();
-      clientKey = server.authorizedKey("ed25519");
+      if (server == null) {
+        repo = Repository.create();
+        server = OpenSshServer.start(root.resolve("sshd"));
+        clientKey = server.authorizedKey("ed25519");
+      }
     }
 
     @AfterAll
@@ -211,6 +238,15 @@ class RemoteHeadsInteropTest {
       assertThat(server.gitProtocols()).last().isEqualTo(v2 ? "version=2" : "");
       assertThat(resolve(revision(url, "v2"), credentials))
           .isEqualTo(new Head(repo.tagged(), "refs/tags/v2"));
+    }
+
+    /** What Fleet's documentation has users put into the Secret: ssh-keyscan's output. */
+    @ParameterizedTest(name = "hashed host names: {0}")
+    @ValueSource(booleans = {false, true})
+    void acceptsKnownHostsAsSshKeyscanPrintsThem(boolean hashed) {
+      Credentials credentials = sshKey(clientKey, server.keyscan(hashed));
+      assertThat(resolve(spec(server.url(repo.directory())), credentials).commit())
+          .isEqualTo(repo.trunk());
     }
 
     @Test

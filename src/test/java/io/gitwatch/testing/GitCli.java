@@ -55,7 +55,18 @@ public final class GitCli {
 
   /** {@code git init --bare}: an empty repository whose HEAD points to {@code defaultBranch}. */
   public void createRepository(String name, String defaultBranch) {
-    run("init", "--quiet", "--bare", "--initial-branch=" + defaultBranch, dir(name));
+    createRepository(name, defaultBranch, "sha1");
+  }
+
+  /** The same with object ids of {@code objectFormat}: {@code sha1} or {@code sha256}. */
+  public void createRepository(String name, String defaultBranch, String objectFormat) {
+    run(
+        "init",
+        "--quiet",
+        "--bare",
+        "--initial-branch=" + defaultBranch,
+        "--object-format=" + objectFormat,
+        dir(name));
   }
 
   /** A new commit (an empty tree, a unique message) on top of {@code branch}; returns its SHA. */

@@ -67,7 +67,7 @@ public final class OpenSshServer implements AutoCloseable {
         Files.isExecutable(SSHD),
         SSHD + " is not installed (Debian: openssh-server): skipping tests against OpenSSH");
     assumeTrue(
-        SshKeygen.installed(),
+        SshTools.installed(),
         "ssh-keygen is not installed (Debian: openssh-client): skipping tests against OpenSSH");
     if (isRoot() && !Files.isDirectory(PRIVSEP)) {
       try {
@@ -78,8 +78,8 @@ public final class OpenSshServer implements AutoCloseable {
     }
     try {
       Files.createDirectories(directory);
-      SshKeygen.keyPair(directory.resolve("ssh_host_ed25519_key"), "ed25519");
-      SshKeygen.keyPair(directory.resolve("ssh_host_rsa_key"), "rsa");
+      SshTools.keyPair(directory.resolve("ssh_host_ed25519_key"), "ed25519");
+      SshTools.keyPair(directory.resolve("ssh_host_rsa_key"), "rsa");
       Files.writeString(directory.resolve("authorized_keys"), "");
       String failures = "";
       for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -215,9 +215,17 @@ public final class OpenSshServer implements AutoCloseable {
         + hostPublicKey(type);
   }
 
+  /**
+   * The server's host keys as {@code ssh-keyscan -p <port> [-H] 127.0.0.1} prints them: what users
+   * paste into a Secret's {@code known_hosts}.
+   */
+  public String keyscan(boolean hashed) {
+    return SshTools.keyscan(port, hashed);
+  }
+
   /** The public half of one host key, {@code <type> <base64>}. */
   public String hostPublicKey(String type) {
-    return SshKeygen.publicKey(directory.resolve("ssh_host_" + type + "_key"));
+    return SshTools.publicKey(directory.resolve("ssh_host_" + type + "_key"));
   }
 
   /**
@@ -249,7 +257,7 @@ public final class OpenSshServer implements AutoCloseable {
 
   /** A new key pair's public half, {@code <type> <base64>}: e.g. the host key of another server. */
   public String otherPublicKey(String type) {
-    return SshKeygen.publicKey(newKeyPair(type));
+    return SshTools.publicKey(newKeyPair(type));
   }
 
   /**
@@ -295,7 +303,7 @@ public final class OpenSshServer implements AutoCloseable {
 
   private Path newKeyPair(String type, String... extraArguments) {
     Path file = directory.resolve("client_" + type + "_" + KEYS.incrementAndGet());
-    return SshKeygen.keyPair(file, type, extraArguments);
+    return SshTools.keyPair(file, type, extraArguments);
   }
 
   private static boolean isRoot() {

@@ -9,12 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** OpenSSH's {@code ssh-keygen}: key pairs in files, made as a user makes them. */
-final class SshKeygen {
+/**
+ * OpenSSH's client tools as a user runs them: {@code ssh-keygen} for key pairs in files, {@code
+ * ssh-keyscan} for {@code known_hosts} lines.
+ */
+final class SshTools {
 
-  private SshKeygen() {}
+  private SshTools() {}
 
-  /** Whether {@code ssh-keygen} can be run at all. */
+  /** Whether {@code ssh-keygen} (and so, in every package, {@code ssh-keyscan}) can be run. */
   static boolean installed() {
     try {
       Process process = new ProcessBuilder("ssh-keygen", "-?").redirectErrorStream(true).start();
@@ -42,21 +45,21 @@ final class SshKeygen {
     }
     command.addAll(List.of(extraArguments));
     command.addAll(List.of("-f", file.toString()));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        process.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-      }
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running ssh-keygen", e);
+    run(command);
+    return file;
+  }
+
+  /**
+   * What {@code ssh-keyscan -p <port> [-H] 127.0.0.1} prints: the server's host keys as {@code
+   * known_hosts} lines, host names hashed with {@code -H}.
+   */
+  static String keyscan(int port, boolean hashed) {
+    List<String> command = new ArrayList<>(List.of("ssh-keyscan", "-p", Integer.toString(port)));
+    if (hashed) {
+      command.add("-H");
     }
+    command.add("127.0.0.1");
+    return run(command);
   }
 
   /** The public half of the key pair in {@code privateKey}: {@code <type> <base64>}. */
@@ -66,6 +69,26 @@ final class SshKeygen {
       return fields[0] + " " + fields[1];
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs a command to its end; its standard output (standard error is discarded). */
+  private static String run(List<String> command) {
+    try {
+      Process process =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      process.getOutputStream().close();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + command.get(0), e);
     }
   }
 }
