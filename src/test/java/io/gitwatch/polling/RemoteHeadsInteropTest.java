@@ -102,7 +102,7 @@ class RemoteHeadsInteropTest {
     @ValueSource(booleans = {true, false})
     void followsTheDefaultBranchThroughHeadWhenItIsNotMain(boolean v2) {
       server.allowProtocolV2(v2);
-      assertThat(resolve(spec(server.url(repo.name())), Credentials.none()))
+      assertThat(resolve(spec(server.url(repo.name())), anonymous()))
           .isEqualTo(new Head(repo.trunk(), "refs/heads/trunk"));
       assertThat(server.gitProtocolHeaders()).last().isEqualTo(v2 ? "version=2" : "");
     }
@@ -111,16 +111,16 @@ class RemoteHeadsInteropTest {
     @ValueSource(booleans = {true, false})
     void resolvesTagsLightweightAndAnnotatedToTheirCommits(boolean v2) {
       server.allowProtocolV2(v2);
-      assertThat(resolve(revision(server.url(repo.name()), "v1"), Credentials.none()))
+      assertThat(resolve(revision(server.url(repo.name()), "v1"), anonymous()))
           .isEqualTo(new Head(repo.feature(), "refs/tags/v1"));
       assertThat(repo.tag()).isNotEqualTo(repo.tagged());
-      assertThat(resolve(revision(server.url(repo.name()), "v2"), Credentials.none()))
+      assertThat(resolve(revision(server.url(repo.name()), "v2"), anonymous()))
           .isEqualTo(new Head(repo.tagged(), "refs/tags/v2"));
     }
 
     @Test
     void readsABranchOtherThanTheDefault() {
-      assertThat(resolve(branch(server.url(repo.name()), "feature/x"), Credentials.none()))
+      assertThat(resolve(branch(server.url(repo.name()), "feature/x"), anonymous()))
           .isEqualTo(new Head(repo.feature(), "refs/heads/feature/x"));
     }
 
@@ -130,7 +130,7 @@ class RemoteHeadsInteropTest {
       server.allowProtocolV2(v2);
       String empty = "empty-" + NAMES.incrementAndGet();
       git().createRepository(empty, "trunk");
-      assertThatThrownBy(() -> resolve(spec(server.url(empty)), Credentials.none()))
+      assertThatThrownBy(() -> resolve(spec(server.url(empty)), anonymous()))
           .isInstanceOf(RemoteHeadsException.class)
           .hasMessageContaining("has no HEAD");
     }
@@ -146,14 +146,14 @@ class RemoteHeadsInteropTest {
       String sha256 = "sha256-" + NAMES.incrementAndGet();
       git().createRepository(sha256, "trunk", "sha256");
       assertThat(git().commit(sha256, "trunk")).hasSize(64);
-      assertThatThrownBy(() -> resolve(spec(server.url(sha256)), Credentials.none()))
+      assertThatThrownBy(() -> resolve(spec(server.url(sha256)), anonymous()))
           .isInstanceOf(RemoteHeadsException.class)
           .hasMessageStartingWith(server.url(sha256) + ": ");
     }
 
     @Test
     void reportsARepositoryThatDoesNotExist() {
-      assertThatThrownBy(() -> resolve(spec(server.url("does-not-exist")), Credentials.none()))
+      assertThatThrownBy(() -> resolve(spec(server.url("does-not-exist")), anonymous()))
           .isInstanceOf(RemoteHeadsException.class)
           .hasMessageContaining("repository not found");
     }
@@ -177,7 +177,7 @@ class RemoteHeadsInteropTest {
           .hasMessageContaining("authentication failed")
           .hasMessageNotContaining("Tr0ub4dor")
           .hasMessageNotContaining("correct horse");
-      assertThatThrownBy(() -> resolve(spec(server.url(guarded.name())), Credentials.none()))
+      assertThatThrownBy(() -> resolve(spec(server.url(guarded.name())), anonymous()))
           .isInstanceOf(RemoteHeadsException.class)
           .hasMessageContaining("authentication required");
     }
@@ -302,6 +302,10 @@ class RemoteHeadsInteropTest {
   /** The one call into {@link RemoteHeads}: adapt it here when its API changes. */
   private static Head resolve(GitRepoSpec spec, Credentials credentials) {
     return new RemoteHeads(TIMEOUT).resolve(spec, credentials);
+  }
+
+  private static Credentials anonymous() {
+    return Credentials.none();
   }
 
   private static Credentials basicAuth(String username, String password) {
