@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,10 +31,12 @@ public final class LibertyRunServer implements AutoCloseable {
   private static final String NAME = "gitwatch";
 
   private final Map<String, String> environment;
+  private final Path home;
   private final Gitwatch gitwatch;
 
-  private LibertyRunServer(Map<String, String> environment, int httpPort) {
+  private LibertyRunServer(Map<String, String> environment, Path home, int httpPort) {
     this.environment = environment;
+    this.home = home;
     this.gitwatch = new Gitwatch(URI.create("http://127.0.0.1:" + httpPort + "/"));
   }
 
@@ -63,10 +66,11 @@ public final class LibertyRunServer implements AutoCloseable {
     environment.put("HTTP_PORT", String.valueOf(httpPort));
     environment.put("HTTPS_PORT", String.valueOf(freePort()));
     environment.put("WLP_OUTPUT_DIR", OUTPUT.toAbsolutePath().toString());
-    environment.put("JVM_ARGS", "-Duser.home=" + emptyHome());
+    Path home = emptyHome();
+    environment.put("JVM_ARGS", "-Duser.home=" + home);
     environment.putAll(settings);
 
-    LibertyRunServer server = new LibertyRunServer(environment, httpPort);
+    LibertyRunServer server = new LibertyRunServer(environment, home, httpPort);
     server.stop(); // one left by an aborted run
     int exit = server.run("start");
     if (exit != 0) {
@@ -96,6 +100,14 @@ public final class LibertyRunServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    // JGit may have written its user configuration there
+    try (var files = Files.walk(home)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void stop() {
