@@ -31,6 +31,7 @@ public class SignatureBenchmark {
   @Param({"1024", "10240", "1048576"})
   public int bytes;
 
+  private final Provider github = new GitHub(false);
   private Delivery delivery;
   private Map<String, String> secret;
   private Mac mac;
@@ -55,7 +56,7 @@ public class SignatureBenchmark {
 
   @Benchmark
   public Verification verify() {
-    return Signatures.verify(Provider.GITHUB, delivery, secret, false);
+    return github.verify(delivery, WebhookSecret.of(secret));
   }
 
   @Benchmark

@@ -10,32 +10,26 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Checks a delivery's signature, token or credentials against one webhook Secret's data.
+ * The constant-time checks every provider's verification is made of: an HMAC sent as hex, a shared
+ * token, basic-auth credentials, each against every secret of a key.
  *
  * <p>Every comparison is constant time ({@link MessageDigest#isEqual}): signatures are decoded to
  * bytes and compared with the raw MAC, tokens and passwords are compared as SHA-256 digests so that
- * their lengths do not leak either. A Secret value may hold several secrets, one per line, so a
- * secret can be rotated without downtime; all lines are checked, not only up to the first match. An
- * empty value is a configuration error, never "verification off" (Fleet's fail-open, spec §6.1).
+ * their lengths do not leak either. All secrets of a key are checked, not only up to the first
+ * match. A reason names the header that was wrong, never a secret or an expected signature.
  */
 final class Signatures {
 
-  private static final String HMAC_SHA256 = "HmacSHA256";
-  private static final String HMAC_SHA1 = "HmacSHA1";
+  static final String HMAC_SHA256 = "HmacSHA256";
+  static final String HMAC_SHA1 = "HmacSHA1";
 
-  // Mac and MessageDigest are not thread-safe; one per thread avoids a provider lookup per call.
-  // The values are JDK classes only, so they pin nothing of the application's class loader.
-  private static final ThreadLocal<Mac> SHA256_MAC =
-      ThreadLocal.withInitial(() -> mac(HMAC_SHA256));
   // Per thread, the most recently used keyed Macs; old secrets fall out as rotation brings new
-  // ones.
+  // ones. The values are JDK classes only, so they pin nothing of the application's class loader.
   private static final int KEYED_MACS_PER_THREAD = 32;
   private static final ThreadLocal<Map<String, Mac>> KEYED_MACS =
       ThreadLocal.withInitial(
@@ -46,185 +40,60 @@ final class Signatures {
                   return size() > KEYED_MACS_PER_THREAD;
                 }
               });
-  private static final ThreadLocal<Mac> SHA1_MAC = ThreadLocal.withInitial(() -> mac(HMAC_SHA1));
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(Signatures::sha256);
-
-  /** How Fleet users configured Bitbucket Cloud: the hook's UUID, which is an id, not a secret. */
-  private static final Pattern HOOK_UUID =
-      Pattern.compile(
-          "\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}");
 
   private Signatures() {}
 
   /**
-   * Verifies {@code delivery} as {@code provider} signs it.
-   *
-   * @param secret one webhook Secret's data, base64-decoded: key → value
-   * @param allowSha1 whether GitHub's legacy {@code X-Hub-Signature: sha1=} is accepted when no
-   *     SHA-256 signature is sent
+   * Compares the signature in {@code header} ({@code prefix} then lowercase or uppercase hex of a
+   * MAC) with the MAC of {@code data} under each secret.
    */
-  static Verification verify(
-      Provider provider, Delivery delivery, Map<String, String> secret, boolean allowSha1) {
-    if (secret == null) {
-      return failed("no webhook secret");
+  static Verification hmac(
+      String header,
+      String signature,
+      String prefix,
+      String algorithm,
+      byte[] data,
+      List<String> secrets) {
+    if (signature == null) {
+      return failed(header + " missing");
     }
-    return switch (provider) {
-      case GITHUB -> github(delivery, secret, allowSha1);
-      case GITLAB -> gitlab(delivery, secret);
-      case BITBUCKET_CLOUD -> bitbucketCloud(delivery, secret);
-      case BITBUCKET_SERVER -> bitbucketServer(delivery, secret);
-      case GOGS -> gogs(delivery, secret);
-      case GITEA -> gitea(delivery, secret);
-      case AZURE_DEVOPS -> azureDevOps(delivery, secret);
-    };
+    Mac first = keyed(algorithm, secrets.get(0));
+    byte[] expected = decodeHex(signature, prefix, first.getMacLength());
+    if (expected == null) {
+      return failed("malformed " + header);
+    }
+    boolean matched = false;
+    for (String secret : secrets) {
+      matched |= MessageDigest.isEqual(expected, keyed(algorithm, secret).doFinal(data));
+    }
+    return matched ? ok() : failed(header + " does not match");
   }
 
-  /** HMAC-SHA256 of the raw body (GitHub signs the form body itself in form mode). */
-  private static Verification github(
-      Delivery delivery, Map<String, String> secret, boolean allowSha1) {
-    Verification problem = problem(secret, "github");
-    if (problem != null) {
-      return problem;
-    }
-    List<String> lines = lines(secret, "github");
-    String sha256 = delivery.header("X-Hub-Signature-256");
-    if (sha256 != null) {
-      return hmac("X-Hub-Signature-256", sha256, "sha256=", SHA256_MAC, delivery.body(), lines);
-    }
-    String sha1 = delivery.header("X-Hub-Signature");
-    if (sha1 == null) {
-      return failed("X-Hub-Signature-256 missing");
-    }
-    if (!allowSha1) {
-      return failed("SHA-1 signatures are refused (gitwatch.webhook.allow-sha1)");
-    }
-    return hmac("X-Hub-Signature", sha1, "sha1=", SHA1_MAC, delivery.body(), lines);
-  }
-
-  /** A shared token, not a signature. */
-  private static Verification gitlab(Delivery delivery, Map<String, String> secret) {
-    Verification problem = problem(secret, "gitlab");
-    if (problem != null) {
-      return problem;
-    }
-    String token = delivery.header("X-Gitlab-Token");
+  /** Compares a shared token sent in {@code header} with each secret. */
+  static Verification token(String header, String token, List<String> secrets) {
     if (token == null) {
-      return failed("X-Gitlab-Token missing");
+      return failed(header + " missing");
     }
-    byte[] digest = digest(token);
+    return matchesAny(token, secrets) ? ok() : failed(header + " does not match");
+  }
+
+  /** Whether {@code value} equals one of {@code secrets}, compared as SHA-256 digests. */
+  static boolean matchesAny(String value, List<String> secrets) {
+    byte[] digest = digest(value);
     boolean matched = false;
-    for (String line : lines(secret, "gitlab")) {
-      matched |= MessageDigest.isEqual(digest, digest(line));
+    for (String secret : secrets) {
+      matched |= MessageDigest.isEqual(digest, digest(secret));
     }
-    return matched ? ok() : failed("X-Gitlab-Token does not match");
+    return matched;
   }
 
   /**
-   * HMAC-SHA256 of the raw body in {@code X-Hub-Signature}; a line holding a hook UUID is also
-   * accepted when it equals {@code X-Hook-UUID}, as a weak match, for Secrets written for Fleet.
+   * Basic authentication. User names and passwords pair by position; a single user name pairs with
+   * every password (the caller makes sure the lists pair one of these ways).
    */
-  private static Verification bitbucketCloud(Delivery delivery, Map<String, String> secret) {
-    Verification problem = problem(secret, "bitbucket");
-    if (problem != null) {
-      return problem;
-    }
-    List<String> lines = lines(secret, "bitbucket");
-    String signature = delivery.header("X-Hub-Signature");
-    Verification signed =
-        signature == null
-            ? failed("X-Hub-Signature missing")
-            : hmac("X-Hub-Signature", signature, "sha256=", SHA256_MAC, delivery.body(), lines);
-    if (signed.verified()) {
-      return signed;
-    }
-    List<String> hookUuids = lines.stream().filter(l -> HOOK_UUID.matcher(l).matches()).toList();
-    if (hookUuids.isEmpty()) {
-      return signed;
-    }
-    String hookUuid = delivery.header("X-Hook-UUID");
-    boolean matched = false;
-    if (hookUuid != null) {
-      byte[] digest = digest(hookUuid.toLowerCase(Locale.ROOT));
-      for (String line : hookUuids) {
-        matched |= MessageDigest.isEqual(digest, digest(line.toLowerCase(Locale.ROOT)));
-      }
-    }
-    return matched
-        ? Verification.weakOk()
-        : failed(signed.reason() + "; X-Hook-UUID does not match");
-  }
-
-  private static Verification bitbucketServer(Delivery delivery, Map<String, String> secret) {
-    Verification problem = problem(secret, "bitbucket-server");
-    if (problem != null) {
-      return problem;
-    }
-    return hmac(
-        "X-Hub-Signature",
-        delivery.header("X-Hub-Signature"),
-        "sha256=",
-        SHA256_MAC,
-        delivery.body(),
-        lines(secret, "bitbucket-server"));
-  }
-
-  /** HMAC-SHA256 of the JSON payload (also in form mode), bare hex. */
-  private static Verification gogs(Delivery delivery, Map<String, String> secret) {
-    Verification problem = problem(secret, "gogs");
-    if (problem != null) {
-      return problem;
-    }
-    return hmac(
-        "X-Gogs-Signature",
-        delivery.header("X-Gogs-Signature"),
-        "",
-        SHA256_MAC,
-        delivery.payload(),
-        lines(secret, "gogs"));
-  }
-
-  /**
-   * Gitea and Forgejo sign like Gogs, in their own header or Gogs'. Fleet users configured Gitea
-   * under the key {@code gogs}, so that key is used when the Secret has no {@code gitea} key.
-   */
-  private static Verification gitea(Delivery delivery, Map<String, String> secret) {
-    String key = !secret.containsKey("gitea") && secret.containsKey("gogs") ? "gogs" : "gitea";
-    Verification problem = problem(secret, key);
-    if (problem != null) {
-      return problem;
-    }
-    String header = "X-Gitea-Signature";
-    for (String name : List.of("X-Gitea-Signature", "X-Forgejo-Signature", "X-Gogs-Signature")) {
-      if (delivery.has(name)) {
-        header = name;
-        break;
-      }
-    }
-    return hmac(
-        header, delivery.header(header), "", SHA256_MAC, delivery.payload(), lines(secret, key));
-  }
-
-  /**
-   * Basic authentication. Lines of the two keys pair by position; a single user name line pairs
-   * with every password line.
-   */
-  private static Verification azureDevOps(Delivery delivery, Map<String, String> secret) {
-    Verification problem = problem(secret, "azure-username");
-    if (problem == null) {
-      problem = problem(secret, "azure-password");
-    }
-    if (problem != null) {
-      return problem;
-    }
-    List<String> users = lines(secret, "azure-username");
-    List<String> passwords = lines(secret, "azure-password");
-    if (users.size() != 1 && users.size() != passwords.size()) {
-      return failed(
-          "webhook secret keys 'azure-username' and 'azure-password' have different numbers of"
-              + " lines: configuration error");
-    }
-    String authorization = delivery.header("Authorization");
+  static Verification basicAuth(String authorization, List<String> users, List<String> passwords) {
     if (authorization == null) {
       return failed("Authorization missing");
     }
@@ -257,62 +126,19 @@ final class Signatures {
     return matched ? ok() : failed("Authorization does not match");
   }
 
-  /** The failure when {@code key} is absent or holds only blank lines, else null. */
-  private static Verification problem(Map<String, String> secret, String key) {
-    String value = secret.get(key);
-    if (value == null) {
-      return failed("webhook secret has no '" + key + "' key");
-    }
-    if (value.isBlank()) {
-      return failed("webhook secret key '" + key + "' is empty: configuration error");
-    }
-    return null;
-  }
-
-  /** The non-blank lines of a value, stripped: {@code --from-file} leaves a trailing newline. */
-  private static List<String> lines(Map<String, String> secret, String key) {
-    return secret.get(key).lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
-  }
-
   /**
-   * Compares the signature in {@code header} ({@code prefix} then lowercase or uppercase hex of a
-   * MAC) with the MAC of {@code data} under each line, in constant time.
+   * A Mac already keyed with this secret: keying costs about as much as the HMAC of a 1 KB body,
+   * and the same few secrets sign every delivery. A Mac is reset to its key after doFinal.
    */
-  private static Verification hmac(
-      String header,
-      String signature,
-      String prefix,
-      ThreadLocal<Mac> macs,
-      byte[] data,
-      List<String> lines) {
-    if (signature == null) {
-      return failed(header + " missing");
-    }
-    Mac mac = macs.get();
-    byte[] expected = decodeHex(signature, prefix, mac.getMacLength());
-    if (expected == null) {
-      return failed("malformed " + header);
-    }
-    boolean matched = false;
-    for (String line : lines) {
-      matched |= MessageDigest.isEqual(expected, keyed(mac.getAlgorithm(), line).doFinal(data));
-    }
-    return matched ? ok() : failed(header + " does not match");
-  }
-
-  /**
-   * A Mac already keyed with this secret line: keying costs about as much as the HMAC of a 1 KB
-   * body, and the same few secrets sign every delivery. A Mac is reset to its key after doFinal.
-   */
-  private static Mac keyed(String algorithm, String line) {
+  private static Mac keyed(String algorithm, String secret) {
     return KEYED_MACS
         .get()
         .computeIfAbsent(
-            algorithm + '\n' + line,
+            algorithm + '\n' + secret,
             k -> {
               Mac keyed = mac(algorithm);
               try {
-                keyed.init(new SecretKeySpec(line.getBytes(StandardCharsets.UTF_8), algorithm));
+                keyed.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
               } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("HMAC key rejected", e); // not for a non-empty key
               }

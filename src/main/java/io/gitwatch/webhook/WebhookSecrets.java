@@ -31,10 +31,6 @@ public class WebhookSecrets {
   @ConfigProperty(name = "gitwatch.webhook.allow-unauthenticated", defaultValue = "false")
   boolean allowUnauthenticated;
 
-  @Inject
-  @ConfigProperty(name = "gitwatch.webhook.allow-sha1", defaultValue = "false")
-  boolean allowSha1;
-
   private final AtomicBoolean weakLogged = new AtomicBoolean();
 
   /**
@@ -67,7 +63,7 @@ public class WebhookSecrets {
       }
       return Verification.failed("no webhook secret configured (Secret " + ref + ")");
     }
-    Verification verification = Signatures.verify(provider, delivery, data.get(), allowSha1);
+    Verification verification = provider.verify(delivery, WebhookSecret.of(data.get()));
     if (verification.weak() && weakLogged.compareAndSet(false, true)) {
       LOG.warning(
           "A Bitbucket Cloud webhook was verified by its X-Hook-UUID, which is not a secret: set a"
