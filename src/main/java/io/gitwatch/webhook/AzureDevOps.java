@@ -78,11 +78,11 @@ final class AzureDevOps extends Provider {
    */
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    List<String> users = secret.lines("azure-username");
+    List<WebhookSecret.Line> users = secret.lines("azure-username");
     if (users.isEmpty()) {
       return secret.unusable("azure-username");
     }
-    List<String> passwords = secret.lines("azure-password");
+    List<WebhookSecret.Line> passwords = secret.lines("azure-password");
     if (passwords.isEmpty()) {
       return secret.unusable("azure-password");
     }

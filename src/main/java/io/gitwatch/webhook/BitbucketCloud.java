@@ -76,7 +76,7 @@ final class BitbucketCloud extends Provider {
    */
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    List<String> secrets = secret.lines("bitbucket");
+    List<WebhookSecret.Line> secrets = secret.lines("bitbucket");
     if (secrets.isEmpty()) {
       return secret.unusable("bitbucket");
     }
@@ -88,16 +88,16 @@ final class BitbucketCloud extends Provider {
                 "X-Hub-Signature",
                 signature,
                 "sha256=",
-                Signatures.HMAC_SHA256,
+                Signatures.Hmac.SHA256,
                 delivery.body(),
                 secrets);
     if (signed.verified()) {
       return signed;
     }
-    List<String> hookUuids =
+    List<WebhookSecret.Line> hookUuids =
         secrets.stream()
-            .filter(line -> HOOK_UUID.matcher(line).matches())
-            .map(line -> line.toLowerCase(Locale.ROOT))
+            .filter(line -> HOOK_UUID.matcher(line.value()).matches())
+            .map(line -> new WebhookSecret.Line(line.value().toLowerCase(Locale.ROOT)))
             .toList();
     if (hookUuids.isEmpty()) {
       return signed;

@@ -55,7 +55,7 @@ final class BitbucketServer extends Provider {
 
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    List<String> secrets = secret.lines("bitbucket-server");
+    List<WebhookSecret.Line> secrets = secret.lines("bitbucket-server");
     if (secrets.isEmpty()) {
       return secret.unusable("bitbucket-server");
     }
@@ -63,7 +63,7 @@ final class BitbucketServer extends Provider {
         "X-Hub-Signature",
         delivery.header("X-Hub-Signature"),
         "sha256=",
-        Signatures.HMAC_SHA256,
+        Signatures.Hmac.SHA256,
         delivery.body(),
         secrets);
   }

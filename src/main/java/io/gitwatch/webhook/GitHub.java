@@ -48,7 +48,7 @@ final class GitHub extends Provider {
   /** HMAC of the raw body: GitHub signs the form body itself in form mode. */
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    List<String> secrets = secret.lines("github");
+    List<WebhookSecret.Line> secrets = secret.lines("github");
     if (secrets.isEmpty()) {
       return secret.unusable("github");
     }
@@ -58,7 +58,7 @@ final class GitHub extends Provider {
           "X-Hub-Signature-256",
           sha256,
           "sha256=",
-          Signatures.HMAC_SHA256,
+          Signatures.Hmac.SHA256,
           delivery.body(),
           secrets);
     }
@@ -70,6 +70,6 @@ final class GitHub extends Provider {
       return Verification.failed("SHA-1 signatures are refused (gitwatch.webhook.allow-sha1)");
     }
     return Signatures.hmac(
-        "X-Hub-Signature", sha1, "sha1=", Signatures.HMAC_SHA1, delivery.body(), secrets);
+        "X-Hub-Signature", sha1, "sha1=", Signatures.Hmac.SHA1, delivery.body(), secrets);
   }
 }

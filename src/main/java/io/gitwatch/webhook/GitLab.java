@@ -48,7 +48,7 @@ final class GitLab extends Provider {
 
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    List<String> secrets = secret.lines("gitlab");
+    List<WebhookSecret.Line> secrets = secret.lines("gitlab");
     if (secrets.isEmpty()) {
       return secret.unusable("gitlab");
     }

@@ -53,12 +53,12 @@ final class Gogs extends Provider {
 
   /** The Gogs signature: bare hex of an HMAC-SHA256 of the JSON payload, also in form mode. */
   static Verification hmac(Delivery delivery, String header, WebhookSecret secret, String key) {
-    List<String> secrets = secret.lines(key);
+    List<WebhookSecret.Line> secrets = secret.lines(key);
     if (secrets.isEmpty()) {
       return secret.unusable(key);
     }
     return Signatures.hmac(
-        header, delivery.header(header), "", Signatures.HMAC_SHA256, delivery.payload(), secrets);
+        header, delivery.header(header), "", Signatures.Hmac.SHA256, delivery.payload(), secrets);
   }
 
   private static List<String> repoUrls(JsonObject json) {

@@ -3,43 +3,39 @@ package io.gitwatch.webhook;
 import static io.gitwatch.webhook.Verification.failed;
 import static io.gitwatch.webhook.Verification.ok;
 
+import io.gitwatch.webhook.WebhookSecret.Line;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The constant-time checks every provider's verification is made of: an HMAC sent as hex, a shared
  * token, basic-auth credentials, each against every secret of a key.
  *
- * <p>Every comparison is constant time ({@link MessageDigest#isEqual}): signatures are decoded to
- * bytes and compared with the raw MAC, tokens and passwords are compared as SHA-256 digests so that
- * their lengths do not leak either. All secrets of a key are checked, not only up to the first
- * match. A reason names the header that was wrong, never a secret or an expected signature.
+ * <p>Every comparison is constant time ({@link #equal}): signatures are decoded to bytes and
+ * compared with the raw MAC, tokens and passwords are compared as SHA-256 digests so that their
+ * lengths do not leak either. All secrets of a key are checked, not only up to the first match. A
+ * reason names the header that was wrong, never a secret or an expected signature.
  */
 final class Signatures {
 
-  static final String HMAC_SHA256 = "HmacSHA256";
-  static final String HMAC_SHA1 = "HmacSHA1";
+  /** The HMACs providers sign with. */
+  enum Hmac {
+    SHA1("HmacSHA1", 20),
+    SHA256("HmacSHA256", 32);
 
-  // Per thread, the most recently used keyed Macs; old secrets fall out as rotation brings new
-  // ones. The values are JDK classes only, so they pin nothing of the application's class loader.
-  private static final int KEYED_MACS_PER_THREAD = 32;
-  private static final ThreadLocal<Map<String, Mac>> KEYED_MACS =
-      ThreadLocal.withInitial(
-          () ->
-              new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Mac> eldest) {
-                  return size() > KEYED_MACS_PER_THREAD;
-                }
-              });
+    final String algorithm;
+    final int length;
+
+    Hmac(String algorithm, int length) {
+      this.algorithm = algorithm;
+      this.length = length;
+    }
+  }
+
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(Signatures::sha256);
 
@@ -48,31 +44,27 @@ final class Signatures {
   /**
    * Compares the signature in {@code header} ({@code prefix} then lowercase or uppercase hex of a
    * MAC) with the MAC of {@code data} under each secret.
+   *
+   * @param secrets not empty
    */
   static Verification hmac(
-      String header,
-      String signature,
-      String prefix,
-      String algorithm,
-      byte[] data,
-      List<String> secrets) {
+      String header, String signature, String prefix, Hmac hmac, byte[] data, List<Line> secrets) {
     if (signature == null) {
       return failed(header + " missing");
     }
-    Mac first = keyed(algorithm, secrets.get(0));
-    byte[] expected = decodeHex(signature, prefix, first.getMacLength());
+    byte[] expected = decodeHex(signature, prefix, hmac.length);
     if (expected == null) {
       return failed("malformed " + header);
     }
     boolean matched = false;
-    for (String secret : secrets) {
-      matched |= MessageDigest.isEqual(expected, keyed(algorithm, secret).doFinal(data));
+    for (Line secret : secrets) {
+      matched |= equal(expected, secret.mac(hmac).doFinal(data));
     }
     return matched ? ok() : failed(header + " does not match");
   }
 
   /** Compares a shared token sent in {@code header} with each secret. */
-  static Verification token(String header, String token, List<String> secrets) {
+  static Verification token(String header, String token, List<Line> secrets) {
     if (token == null) {
       return failed(header + " missing");
     }
@@ -80,11 +72,11 @@ final class Signatures {
   }
 
   /** Whether {@code value} equals one of {@code secrets}, compared as SHA-256 digests. */
-  static boolean matchesAny(String value, List<String> secrets) {
+  static boolean matchesAny(String value, List<Line> secrets) {
     byte[] digest = digest(value);
     boolean matched = false;
-    for (String secret : secrets) {
-      matched |= MessageDigest.isEqual(digest, digest(secret));
+    for (Line secret : secrets) {
+      matched |= equal(digest, secret.digest());
     }
     return matched;
   }
@@ -93,7 +85,7 @@ final class Signatures {
    * Basic authentication. User names and passwords pair by position; a single user name pairs with
    * every password (the caller makes sure the lists pair one of these ways).
    */
-  static Verification basicAuth(String authorization, List<String> users, List<String> passwords) {
+  static Verification basicAuth(String authorization, List<Line> users, List<Line> passwords) {
     if (authorization == null) {
       return failed("Authorization missing");
     }
@@ -117,63 +109,53 @@ final class Signatures {
     byte[] password = digest(credentials.substring(colon + 1));
     boolean matched = false;
     for (int i = 0; i < passwords.size(); i++) {
-      String expectedUser = users.size() == 1 ? users.get(0) : users.get(i);
+      Line expectedUser = users.size() == 1 ? users.get(0) : users.get(i);
       // `&`, not `&&`: both parts are compared whatever the first gives.
-      matched |=
-          MessageDigest.isEqual(user, digest(expectedUser))
-              & MessageDigest.isEqual(password, digest(passwords.get(i)));
+      matched |= equal(user, expectedUser.digest()) & equal(password, passwords.get(i).digest());
     }
     return matched ? ok() : failed("Authorization does not match");
   }
 
   /**
-   * A Mac already keyed with this secret: keying costs about as much as the HMAC of a 1 KB body,
-   * and the same few secrets sign every delivery. A Mac is reset to its key after doFinal.
+   * Whether two arrays of one length (a MAC's or a digest's, never secret) are equal, in time that
+   * does not depend on where they differ: every byte is compared. {@link MessageDigest#isEqual}
+   * does the same for any lengths, at three times the cost for a 32-byte MAC.
    */
-  private static Mac keyed(String algorithm, String secret) {
-    return KEYED_MACS
-        .get()
-        .computeIfAbsent(
-            algorithm + '\n' + secret,
-            k -> {
-              Mac keyed = mac(algorithm);
-              try {
-                keyed.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
-              } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HMAC key rejected", e); // not for a non-empty key
-              }
-              return keyed;
-            });
+  static boolean equal(byte[] a, byte[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    int difference = 0;
+    for (int i = 0; i < a.length; i++) {
+      difference |= a[i] ^ b[i];
+    }
+    return difference == 0;
   }
 
-  /** The bytes of {@code prefix + hex}, or null unless it is exactly that for {@code length}. */
+  /** The SHA-256 of a string's UTF-8 bytes. */
+  static byte[] digest(String value) {
+    return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The bytes of {@code prefix + hex}, or null unless it is exactly that for {@code length}. ASCII
+   * hex only ({@link HexFormat}): {@link Character#digit} would also take other scripts' digits.
+   */
   private static byte[] decodeHex(String signature, String prefix, int length) {
-    if (!signature.startsWith(prefix) || signature.length() != prefix.length() + 2 * length) {
+    int start = prefix.length();
+    if (signature.length() != start + 2 * length || !signature.startsWith(prefix)) {
       return null;
     }
     byte[] bytes = new byte[length];
     for (int i = 0; i < length; i++) {
-      char high = signature.charAt(prefix.length() + 2 * i);
-      char low = signature.charAt(prefix.length() + 2 * i + 1);
-      // HexFormat accepts ASCII hex only (Character.digit would also take other scripts' digits).
+      char high = signature.charAt(start + 2 * i);
+      char low = signature.charAt(start + 2 * i + 1);
       if (!HexFormat.isHexDigit(high) || !HexFormat.isHexDigit(low)) {
         return null;
       }
       bytes[i] = (byte) (HexFormat.fromHexDigit(high) << 4 | HexFormat.fromHexDigit(low));
     }
     return bytes;
-  }
-
-  private static byte[] digest(String value) {
-    return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Mac mac(String algorithm) {
-    try {
-      return Mac.getInstance(algorithm);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(algorithm + " unavailable", e); // required of every JRE
-    }
   }
 
   private static MessageDigest sha256() {
