@@ -47,7 +47,7 @@ final class Recipients {
     if (targets.isEmpty()) {
       Verification global = secrets.verify(push.provider(), delivery, secrets.global());
       if (!global.verified()) {
-        throw new Rejection(Rejection.Reason.UNAUTHENTICATED, global.reason());
+        throw Rejection.unauthenticated(global.reason());
       }
       return List.of();
     }
@@ -66,7 +66,7 @@ final class Recipients {
       }
     }
     if (verified.isEmpty()) {
-      throw new Rejection(Rejection.Reason.UNAUTHENTICATED, failure);
+      throw Rejection.unauthenticated(failure);
     }
     return verified;
   }

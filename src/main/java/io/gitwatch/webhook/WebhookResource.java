@@ -46,6 +46,15 @@ public class WebhookResource {
   @ConfigProperty(name = "gitwatch.webhook.max-body-bytes", defaultValue = "26214400")
   long maxBodyBytes;
 
+  // Provider payloads nest about ten deep and carry numbers of at most about twenty characters.
+  @Inject
+  @ConfigProperty(name = "gitwatch.webhook.max-json-depth", defaultValue = "64")
+  int maxJsonDepth;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.webhook.max-json-number-length", defaultValue = "64")
+  int maxJsonNumberLength;
+
   @Inject
   @ConfigProperty(name = "gitwatch.webhook.allow-sha1", defaultValue = "false")
   boolean allowSha1;
@@ -61,7 +70,7 @@ public class WebhookResource {
   @PostConstruct
   void init() {
     providers = new Providers(allowSha1, bitbucketServerUrl.orElse(null));
-    payloads = new PayloadReader();
+    payloads = new PayloadReader(maxJsonDepth, maxJsonNumberLength);
     recipients = new Recipients(index, secrets);
   }
 
@@ -103,11 +112,11 @@ public class WebhookResource {
               Rejection.Reason.STORE_UNAVAILABLE,
               "the GitRepo store is unavailable; redeliver later");
       status = rejection.status();
-      seen.answered(status + " " + rejection.getMessage());
+      seen.answered(status + " " + rejection.cause());
       throw rejection;
     } catch (Rejection e) {
       status = e.status();
-      seen.answered(status + " " + e.getMessage());
+      seen.answered(status + " " + e.cause());
       throw e;
     } finally {
       metrics.delivered(

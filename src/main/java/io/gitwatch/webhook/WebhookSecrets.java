@@ -63,7 +63,7 @@ public class WebhookSecrets {
       if (allowUnauthenticated) {
         LOG.warning(
             "Accepting an unauthenticated webhook: no Secret "
-                + ref
+                + DeliveryLog.escape(ref.toString())
                 + " (gitwatch.webhook.allow-unauthenticated=true)");
         return Verification.ok();
       }
@@ -74,7 +74,7 @@ public class WebhookSecrets {
       LOG.warning(
           "A Bitbucket Cloud webhook was verified by its X-Hook-UUID, which is not a secret: set a"
               + " webhook secret in Bitbucket and put it under the 'bitbucket' key of "
-              + ref);
+              + DeliveryLog.escape(ref.toString()));
     }
     return verification;
   }

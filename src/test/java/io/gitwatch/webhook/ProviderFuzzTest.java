@@ -20,7 +20,7 @@ import java.util.Map;
  */
 class ProviderFuzzTest {
 
-  private static final PayloadReader PAYLOADS = new PayloadReader();
+  private static final PayloadReader PAYLOADS = new PayloadReader(64, 64);
 
   @FuzzTest(maxDuration = Fuzzing.DURATION)
   void gitHub(byte[] body) {
