@@ -96,7 +96,7 @@ class ProviderFuzzTest {
   }
 
   /** The same promises as MutatedPayloadTest's: real refs, real commits, usable URLs. */
-  private static void check(Provider provider, String event, Push push) {
+  static void check(Provider provider, String event, Push push) {
     assertEquals(provider, push.provider());
     assertEquals(event, push.event());
     for (RefUpdate update : push.updates()) {
