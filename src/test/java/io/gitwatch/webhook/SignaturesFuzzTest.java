@@ -13,6 +13,8 @@ import java.util.Map;
 /**
  * Any signature, token or Authorization header, with any body, gives a {@link Verification} for
  * every provider: never an exception (which would be a 500 before the Secret is even consulted).
+ * The Secret is fuzzed too: a tenant writes its own webhook Secret, and an exception from it would
+ * fail the delivery for every GitRepo it matches, other tenants' included.
  */
 class SignaturesFuzzTest {
 
@@ -28,6 +30,18 @@ class SignaturesFuzzTest {
           "X-Forgejo-Signature",
           "Authorization");
 
+  /** Every key a verifier reads from a webhook Secret. */
+  private static final List<String> SECRET_KEYS =
+      List.of(
+          "github",
+          "gitlab",
+          "bitbucket",
+          "bitbucket-server",
+          "gogs",
+          "gitea",
+          "azure-username",
+          "azure-password");
+
   @FuzzTest(maxDuration = Fuzzing.DURATION)
   void verify(FuzzedDataProvider data) {
     boolean allowSha1 = data.consumeBoolean();
@@ -37,12 +51,24 @@ class SignaturesFuzzTest {
     for (int i = 0; i < count; i++) {
       headers.put(data.pickValue(HEADERS), data.consumeString(300));
     }
+    Map<String, String> secret = data.consumeBoolean() ? fuzzedSecret(data) : secret(provider);
     Delivery delivery = Delivery.json(headers, data.consumeRemainingAsBytes());
 
-    Verification verification = provider.verify(delivery, WebhookSecret.of(secret(provider)));
+    Verification verification = provider.verify(delivery, WebhookSecret.of(secret));
 
     assertNotNull(verification.reason());
     assertTrue(!verification.weak() || verification.verified(), verification.reason());
+  }
+
+  /** A Secret with every provider's key, each holding whatever a tenant wrote (any lines). */
+  private static Map<String, String> fuzzedSecret(FuzzedDataProvider data) {
+    Map<String, String> secret = new HashMap<>();
+    for (String key : SECRET_KEYS) {
+      if (data.consumeBoolean()) {
+        secret.put(key, data.consumeString(200));
+      }
+    }
+    return secret;
   }
 
   /** A Secret with the provider's key; Bitbucket Cloud's also holds a hook UUID (weak match). */
