@@ -103,6 +103,13 @@ class ManifestsTest {
               new Permission("fleet.cattle.io", "gitrepos/status", "patch"), Scope.CLUSTER),
           "secrets()",
           Map.of(new Permission("", "secrets", "get"), Scope.CLUSTER),
+          // Fleet's tenant restrictions, GitRepoRestriction and Policy: informers, as for GitRepos.
+          "genericKubernetesResources(kind)",
+          Map.of(
+              new Permission("fleet.cattle.io", "gitreporestrictions", "list"), Scope.CLUSTER,
+              new Permission("fleet.cattle.io", "gitreporestrictions", "watch"), Scope.CLUSTER,
+              new Permission("fleet.cattle.io", "policies", "list"), Scope.CLUSTER,
+              new Permission("fleet.cattle.io", "policies", "watch"), Scope.CLUSTER),
           "events()",
           Map.of(new Permission("", "events", "create"), Scope.CLUSTER),
           // GET /version, the readiness check: open to every authenticated user

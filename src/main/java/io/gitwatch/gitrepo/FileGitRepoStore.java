@@ -125,6 +125,12 @@ public class FileGitRepoStore implements GitRepoStore {
     }
   }
 
+  /** The directory has one tenant, its owner: nothing to restrict. */
+  @Override
+  public Restrictions restrictions(String namespace) {
+    return Restrictions.NONE;
+  }
+
   @Override
   public boolean isSynced() {
     return synced;

@@ -38,7 +38,13 @@ public interface GitRepoStore {
    */
   void elect(String name, Duration leaseDuration, Runnable onStart, Runnable onStop);
 
-  /** Whether the initial load of GitRepos has completed. */
+  /**
+   * Fleet's tenant restrictions (GitRepoRestriction and Policy objects) of a namespace; {@link
+   * Restrictions#NONE} where there are none.
+   */
+  Restrictions restrictions(String namespace);
+
+  /** Whether the initial load of GitRepos (and of the restrictions guarding them) has completed. */
   boolean isSynced();
 
   /** Whether the backing store answers right now (the API server, the directory). */

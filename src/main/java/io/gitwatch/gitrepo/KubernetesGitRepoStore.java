@@ -66,6 +66,7 @@ public class KubernetesGitRepoStore implements GitRepoStore {
   String namespace;
 
   private final List<SharedIndexInformer<GitRepo>> informers = new ArrayList<>();
+  private RestrictionInformers restrictions;
   private static final Duration REACHABILITY_TTL = Duration.ofSeconds(2);
   private volatile long reachabilityCheckedAt = System.nanoTime() - Duration.ofHours(1).toNanos();
   private volatile boolean reachable;
@@ -94,6 +95,8 @@ public class KubernetesGitRepoStore implements GitRepoStore {
           });
       informer.start();
     }
+    restrictions = new RestrictionInformers(client);
+    restrictions.start(namespaces.stream().map(String::trim).toList());
     LOG.info("Watching GitRepos in " + (namespaces.isEmpty() ? "all namespaces" : namespaces));
   }
 
@@ -104,6 +107,9 @@ public class KubernetesGitRepoStore implements GitRepoStore {
       election.cancel(true); // releases the Lease, so another replica takes over at once
     }
     informers.forEach(SharedIndexInformer::stop);
+    if (restrictions != null) {
+      restrictions.stop();
+    }
   }
 
   @Override
@@ -147,7 +153,12 @@ public class KubernetesGitRepoStore implements GitRepoStore {
 
   @Override
   public boolean isSynced() {
-    return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    return informers.stream().allMatch(SharedIndexInformer::hasSynced) && restrictions.isSynced();
+  }
+
+  @Override
+  public Restrictions restrictions(String namespace) {
+    return restrictions.of(namespace);
   }
 
   @Override
