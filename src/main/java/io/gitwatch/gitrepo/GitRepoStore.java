@@ -13,7 +13,9 @@ public interface GitRepoStore {
 
   /**
    * Merges the non-null fields of {@code patch} into the GitRepo's status (a JSON merge patch on
-   * the status subresource); spec is never written.
+   * the status subresource); spec is never written. Conditions in the patch are merged by type into
+   * the GitRepo's current list, against the stored object, never a stale copy: other writers'
+   * conditions are kept as they are.
    *
    * @return false when the GitRepo no longer exists
    * @throws StoreUnavailable when the write failed after bounded retries

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -180,15 +181,17 @@ public class KubernetesGitRepoStore implements GitRepoStore {
 
   @Override
   public boolean patchStatus(GitRepo gitRepo, GitRepoStatus patch) {
-    String body = Serialization.asJson(Map.of("status", patch));
     var resource =
         client
             .resources(GitRepo.class)
             .inNamespace(gitRepo.getMetadata().getNamespace())
             .withName(gitRepo.getMetadata().getName());
+    GitRepo base = gitRepo;
     for (int attempt = 1; ; attempt++) {
       try {
-        resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        resource
+            .subresource("status")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), body(base, patch));
         return true;
       } catch (KubernetesClientException e) {
         if (e.getCode() == 404) {
@@ -199,8 +202,49 @@ public class KubernetesGitRepoStore implements GitRepoStore {
               "status write of " + gitRepo.id() + " failed (HTTP " + e.getCode() + ")", e);
         }
         LOG.fine(() -> "Retrying status write of " + gitRepo.id() + ": HTTP " + e.getCode());
-        pause(Duration.ofMillis(100L << (attempt - 1)));
+        if (e.getCode() == 409 && patch.getConditions() != null) {
+          // Someone wrote the GitRepo since our copy: merge into what it holds now.
+          base = current(resource, gitRepo);
+          if (base == null) {
+            return false;
+          }
+        } else {
+          pause(Duration.ofMillis(100L << (attempt - 1)));
+        }
       }
+    }
+  }
+
+  /**
+   * A merge patch replaces a list whole, so conditions are merged by type into {@code base}'s and
+   * sent with its resourceVersion: if anyone (Fleet) wrote the GitRepo since, the API server
+   * answers 409 instead of letting a stale copy of their conditions overwrite theirs.
+   */
+  @SuppressWarnings("unchecked")
+  private static String body(GitRepo base, GitRepoStatus patch) {
+    if (patch.getConditions() == null) {
+      return Serialization.asJson(Map.of("status", patch));
+    }
+    Map<String, Object> status =
+        new HashMap<>(Serialization.unmarshal(Serialization.asJson(patch), Map.class));
+    status.put(
+        "conditions", GitRepoCondition.merge(base.status().getConditions(), patch.getConditions()));
+    Map<String, Object> body = new HashMap<>();
+    body.put("status", status);
+    String resourceVersion = base.getMetadata().getResourceVersion();
+    if (resourceVersion != null) {
+      body.put("metadata", Map.of("resourceVersion", resourceVersion));
+    }
+    return Serialization.asJson(body);
+  }
+
+  private static GitRepo current(Resource<GitRepo> resource, GitRepo gitRepo) {
+    try {
+      return resource.get();
+    } catch (KubernetesClientException e) {
+      throw new StoreUnavailable(
+          "reading " + gitRepo.id() + " to merge its conditions failed (HTTP " + e.getCode() + ")",
+          e);
     }
   }
 

@@ -181,12 +181,30 @@ final class ManifestFile {
     boolean changed = false;
     for (var field : patch.entrySet()) {
       Node old = value(status, field.getKey());
-      if (old == null || !Objects.equals(construct(old), field.getValue())) {
-        put(status, field.getKey(), node(field.getValue()));
+      Object value = field.getValue();
+      if (old != null && field.getKey().equals("conditions")) {
+        value = conditionsMerged(construct(old), value);
+      }
+      if (old == null || !Objects.equals(construct(old), value)) {
+        put(status, field.getKey(), node(value));
         changed = true;
       }
     }
     return changed;
+  }
+
+  /** The file's conditions with each patched one in place of its type's, others kept as written. */
+  private static Object conditionsMerged(Object current, Object patched) {
+    if (!(current instanceof List<?>) || !(patched instanceof List<?>)) {
+      return patched;
+    }
+    List<GitRepoCondition> merged =
+        GitRepoCondition.merge(conditions(current), conditions(patched));
+    return SERIALIZATION.convertValue(merged, List.class);
+  }
+
+  private static List<GitRepoCondition> conditions(Object list) {
+    return Arrays.asList(SERIALIZATION.convertValue(list, GitRepoCondition[].class));
   }
 
   /** A status patch's non-null fields, as they appear in YAML. */

@@ -305,6 +305,42 @@ class FileGitRepoStoreTest {
   }
 
   @Test
+  void mergesItsConditionIntoTheOnesWrittenInTheFile() throws IOException {
+    write(
+        "app.yaml",
+        gitRepo(null, "app", "https://github.com/example/app")
+            + """
+            status:
+              conditions:
+              - type: Ready
+                status: "True"
+                lastTransitionTime: "2025-01-01T00:00:00Z"
+              - type: GitPolling
+                status: "False"
+                reason: Timeout
+            """);
+    start();
+    var condition = new GitRepoCondition();
+    condition.setType("GitPolling");
+    condition.setStatus("True");
+
+    store.patchStatus(indexed("app"), status(s -> s.setConditions(List.of(condition))));
+
+    assertThat(statusInFile("app.yaml", "app"))
+        .containsEntry(
+            "conditions",
+            List.of(
+                Map.of(
+                    "type",
+                    "Ready",
+                    "status",
+                    "True",
+                    "lastTransitionTime",
+                    "2025-01-01T00:00:00Z"),
+                Map.of("type", "GitPolling", "status", "True")));
+  }
+
+  @Test
   void concurrentPatchesOfOneFileAllSurvive() throws Exception {
     int gitRepos = 4;
     int threads = 8;
