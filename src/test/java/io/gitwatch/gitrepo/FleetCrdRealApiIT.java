@@ -75,7 +75,8 @@ class FleetCrdRealApiIT {
         new GitRepos(api.client()).create("race", "app", "https://git.example/app", s -> {});
     KubernetesGitRepoStore store = store();
     // Plays Fleet's controller: keeps rewriting its own conditions (Ready, Accepted, Stalled)
-    // with merge patches of the whole list, as Fleet does, each one with a new message.
+    // with merge patches of the whole list under its resourceVersion, as Fleet does, each one with
+    // a new message, about 50 times a second.
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger fleetWrites = new AtomicInteger();
     AtomicInteger lastLanded = new AtomicInteger();
@@ -88,6 +89,8 @@ class FleetCrdRealApiIT {
                 if (fleetWritesItsConditions("race", "app", write)) {
                   lastLanded.set(write);
                 }
+                // Far busier than Fleet, which writes a GitRepo's status a few times per sync.
+                Thread.sleep(20);
               }
               return null;
             });
@@ -108,6 +111,11 @@ class FleetCrdRealApiIT {
       fleetLoop.get();
       fleet.shutdown();
     }
+    // Last, a write from the oldest copy, made before any of Fleet's conditions existed.
+    var last = new GitRepoStatus();
+    last.setConditions(List.of(condition("GitPolling", "True", "Poll" + gitwatchWrites, "last")));
+    store.patchStatus(created, last);
+    gitwatchWrites++;
     int lastFleetWrite = lastLanded.get();
     String lastGitwatchReason = "Poll" + (gitwatchWrites - 1);
 
