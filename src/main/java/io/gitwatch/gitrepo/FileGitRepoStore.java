@@ -109,7 +109,11 @@ public class FileGitRepoStore implements GitRepoStore {
   }
 
   @PreDestroy
-  void stop() {
+  @Override
+  public void stop() {
+    if (stopped.getCount() == 0) {
+      return;
+    }
     stopped.countDown();
     try {
       if (watcher != null) {

@@ -51,4 +51,10 @@ public interface GitRepoStore {
 
   /** Whether the backing store answers right now (the API server, the directory). */
   boolean isReachable();
+
+  /**
+   * Stops watching and gives up the polling Lease, before the application's other beans stop, so
+   * nothing calls into them while they go; afterwards no change reaches the index. Idempotent.
+   */
+  void stop();
 }

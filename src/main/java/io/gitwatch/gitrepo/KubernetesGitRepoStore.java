@@ -102,7 +102,11 @@ public class KubernetesGitRepoStore implements GitRepoStore {
   }
 
   @PreDestroy
-  void stop() {
+  @Override
+  public void stop() {
+    if (stopped) {
+      return;
+    }
     stopped = true;
     if (election != null) {
       election.cancel(true); // releases the Lease, so another replica takes over at once
@@ -133,8 +137,8 @@ public class KubernetesGitRepoStore implements GitRepoStore {
             .withReleaseOnCancel(true)
             .withLeaderCallbacks(
                 new LeaderCallbacks(
-                    onStart,
-                    onStop,
+                    () -> unlessStopped(onStart),
+                    () -> unlessStopped(onStop),
                     leader -> LOG.info("Lease " + namespace + "/" + name + " held by " + leader)))
             .build();
     campaign(config, retry);
@@ -339,20 +343,27 @@ public class KubernetesGitRepoStore implements GitRepoStore {
     }
   }
 
+  // A callback already queued when the application stops must not reach beans that are going.
+  private void unlessStopped(Runnable callback) {
+    if (!stopped) {
+      callback.run();
+    }
+  }
+
   private class IndexUpdater implements ResourceEventHandler<GitRepo> {
     @Override
     public void onAdd(GitRepo gitRepo) {
-      index.put(gitRepo);
+      unlessStopped(() -> index.put(gitRepo));
     }
 
     @Override
     public void onUpdate(GitRepo oldGitRepo, GitRepo gitRepo) {
-      index.put(gitRepo);
+      unlessStopped(() -> index.put(gitRepo));
     }
 
     @Override
     public void onDelete(GitRepo gitRepo, boolean deletedFinalStateUnknown) {
-      index.remove(gitRepo);
+      unlessStopped(() -> index.remove(gitRepo));
     }
   }
 }

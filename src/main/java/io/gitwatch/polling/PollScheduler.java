@@ -7,6 +7,7 @@ import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.webhook.Pushed;
 import io.gitwatch.webhook.Target;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
@@ -88,6 +89,7 @@ public class PollScheduler {
   private Semaphore slots;
   private org.eclipse.microprofile.metrics.Timer timerLag;
   private volatile boolean leading;
+  private volatile boolean stopping;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -108,6 +110,16 @@ public class PollScheduler {
     // Stand for election from a timer, not from here: the store it starts may tell this bean about
     // GitRepos at once, and a singleton cannot be called while it is being constructed.
     timerService.createSingleActionTimer(0, new TimerConfig(new Election(), false));
+  }
+
+  /**
+   * Cancels every timer when the application stops, and keeps timers that fire meanwhile from
+   * arming new ones in an EJB module that is going away.
+   */
+  @PreDestroy
+  void stop() {
+    stopping = true;
+    timers.keySet().forEach(this::cancel);
   }
 
   /** The timer that starts this replica's candidacy for polling. */
@@ -178,6 +190,9 @@ public class PollScheduler {
 
   @Timeout
   void onTimeout(Timer timer) {
+    if (stopping) {
+      return;
+    }
     if (timer.getInfo() instanceof Election) {
       stand();
       return;
@@ -261,6 +276,9 @@ public class PollScheduler {
   }
 
   private void arm(String id, Duration delay, boolean fresh, long due) {
+    if (stopping) {
+      return;
+    }
     Timer timer =
         timerService.createSingleActionTimer(
             Math.max(0, delay.toMillis()), new TimerConfig(new PollRequest(id, fresh, due), false));
