@@ -121,6 +121,8 @@ class RedeployIT {
   private static Path messagesLog() {
     return Path.of(
         System.getProperty("gitwatch.basedir", "."),
-        "target/liberty/wlp/usr/servers/itServer/logs/messages.log");
+        "target/liberty/wlp/usr/servers",
+        System.getProperty("it.server.name", "itServer"),
+        "logs/messages.log");
   }
 }
