@@ -3,8 +3,8 @@ package io.gitwatch.webhook;
 import jakarta.ejb.ApplicationException;
 
 /**
- * The one failure of the webhook path: an HTTP status and a message that is safe to show the
- * caller.
+ * The one failure of the webhook path: an HTTP status, a message that is safe to show the caller,
+ * and the cause for the log.
  *
  * <p>It carries no JAX-RS types so that parsers and verifiers can be tested without a runtime, and
  * it is an EJB application exception so that it leaves a status writer bean unwrapped.
@@ -32,11 +32,29 @@ public class Rejection extends RuntimeException {
     }
   }
 
+  /**
+   * The message of every 401, whatever the cause: telling "no such Secret" from "no such key" or
+   * "wrong signature" would tell a caller which repositories are configured.
+   */
+  static final String UNAUTHENTICATED_MESSAGE =
+      "missing or invalid signature, token or credentials";
+
   private final Reason reason;
+  private final String cause;
 
   public Rejection(Reason reason, String message) {
+    this(reason, message, message);
+  }
+
+  private Rejection(Reason reason, String message, String cause) {
     super(message, null, false, false);
     this.reason = reason;
+    this.cause = cause;
+  }
+
+  /** A 401 with the one message every 401 has; {@code cause} goes to the log only. */
+  static Rejection unauthenticated(String cause) {
+    return new Rejection(Reason.UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE, cause);
   }
 
   public Reason reason() {
@@ -45,5 +63,10 @@ public class Rejection extends RuntimeException {
 
   public int status() {
     return reason.status();
+  }
+
+  /** What went wrong, for the log: the message, or for a 401 its real cause. */
+  public String cause() {
+    return cause;
   }
 }

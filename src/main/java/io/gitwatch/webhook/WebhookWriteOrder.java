@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -19,11 +20,17 @@ public class WebhookWriteOrder {
   // Striped: one lock per GitRepo would be a map that never shrinks; 256 keep contention rare.
   private final Object[] locks = new Object[256];
   private final Map<String, Long> lastWritten = new ConcurrentHashMap<>();
+  private final AtomicLong verified = new AtomicLong();
 
   public WebhookWriteOrder() {
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new Object();
     }
+  }
+
+  /** The place of a delivery that has just been verified in the order deliveries were verified. */
+  long next() {
+    return verified.incrementAndGet();
   }
 
   /**
