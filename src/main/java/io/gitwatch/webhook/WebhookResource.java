@@ -1,6 +1,7 @@
 package io.gitwatch.webhook;
 
 import io.gitwatch.gitrepo.GitRepoIndex;
+import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.gitrepo.StoreUnavailable;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -35,6 +37,8 @@ public class WebhookResource {
   private static final MediaType UNKNOWN_TYPE = new MediaType("unknown", "unknown");
 
   @Inject GitRepoIndex index;
+  @Inject GitRepoStore store;
+  @Inject DeliveryLimits limits;
   @Inject WebhookSecrets secrets;
   @Inject WebhookStatusWriter writer;
   @Inject Event<Pushed> pushed;
@@ -71,7 +75,7 @@ public class WebhookResource {
   void init() {
     providers = new Providers(allowSha1, bitbucketServerUrl.orElse(null));
     payloads = new PayloadReader(maxJsonDepth, maxJsonNumberLength);
-    recipients = new Recipients(index, secrets);
+    recipients = new Recipients(index, secrets, store::restrictions);
   }
 
   @POST
@@ -102,9 +106,16 @@ public class WebhookResource {
     DeliveryLog seen = new DeliveryLog();
     int status = 500;
     try {
-      Response response = answer(seen, headers, contentType, in);
-      status = response.getStatus();
-      return response;
+      if (!store.isSynced()) {
+        // Answered 200 now, the delivery would be matched against GitRepos not loaded yet, and
+        // remembered, so that the provider's redelivery would be swallowed too.
+        throw Rejection.notReady(limits.retryAfter());
+      }
+      try (DeliveryLimits.Permit permit = limits.enter()) {
+        Response response = answer(seen, permit, headers, contentType, in);
+        status = response.getStatus();
+        return response;
+      }
     } catch (StoreUnavailable e) {
       // A webhook Secret could not be read: like a failed write, the provider must redeliver.
       Rejection rejection =
@@ -125,7 +136,11 @@ public class WebhookResource {
   }
 
   private Response answer(
-      DeliveryLog seen, HttpHeaders httpHeaders, String contentType, InputStream in)
+      DeliveryLog seen,
+      DeliveryLimits.Permit permit,
+      HttpHeaders httpHeaders,
+      String contentType,
+      InputStream in)
       throws IOException {
     boolean form = isForm(contentType);
     if (!form && !isJson(contentType)) {
@@ -133,7 +148,7 @@ public class WebhookResource {
           Rejection.Reason.UNSUPPORTED_MEDIA_TYPE,
           "Content-Type must be application/json or application/x-www-form-urlencoded");
     }
-    byte[] body = readBounded(in, httpHeaders.getLength());
+    byte[] body = readBounded(in, httpHeaders.getLength(), permit);
     Map<String, String> headers = firstValues(httpHeaders);
     Delivery delivery = form ? Delivery.form(headers, body) : Delivery.json(headers, body);
     Provider provider = providers.detect(delivery, () -> payloads.readOrNull(delivery.payload()));
@@ -182,19 +197,42 @@ public class WebhookResource {
         .build();
   }
 
-  private byte[] readBounded(InputStream in, int declaredLength) throws IOException {
+  /**
+   * Reads the body, refusing it (413) as soon as it is larger than allowed, and reserving each step
+   * against the bytes all deliveries in flight may hold before reading it.
+   */
+  private byte[] readBounded(InputStream in, int declaredLength, DeliveryLimits.Permit permit)
+      throws IOException {
     if (declaredLength > maxBodyBytes) {
       throw tooLarge();
     }
     // Read one byte past the limit to tell "exactly at the limit" from "over it".
-    byte[] body = in.readNBytes((int) Math.min(maxBodyBytes + 1, Integer.MAX_VALUE - 8));
-    if (body.length > maxBodyBytes) {
+    long limit = maxBodyBytes + 1;
+    var body = new ByteArrayOutputStream(declaredLength > 0 ? declaredLength : 8192);
+    long read = 0;
+    while (read < limit) {
+      int step = permit.nextStep(read, limit);
+      permit.reserve(step);
+      byte[] chunk;
+      try {
+        chunk = in.readNBytes(step);
+      } catch (IOException e) {
+        // The caller went away or stalled past the server's read timeout: nobody to answer.
+        throw new Rejection(Rejection.Reason.MALFORMED, "the body could not be read: " + e);
+      }
+      body.write(chunk);
+      read += chunk.length;
+      if (chunk.length < step) {
+        break;
+      }
+    }
+    if (read > maxBodyBytes) {
       throw tooLarge();
     }
-    if (body.length == 0) {
+    if (read == 0) {
       throw new Rejection(Rejection.Reason.MALFORMED, "empty body");
     }
-    return body;
+    return body.toByteArray();
   }
 
   private Rejection tooLarge() {
