@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,8 +36,9 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 /**
  * Keeps one non-persistent EJB timer per GitRepo, armed for its next poll: the effective interval
  * plus jitter, capped exponential backoff after failures, and "now" after a verified webhook.
- * Timeouts run concurrently ({@code @Lock(READ)}); a semaphore bounds the polls in flight, and a
- * GitRepo is never polled twice at once.
+ * Timeouts run concurrently ({@code @Lock(READ)}); a GitRepo is never polled twice at once, and
+ * {@link RemoteHeads} bounds the calls that talk to remotes (a poll that finds every slot taken is
+ * tried again shortly), so GitRepos waiting for one slow repository hold no slot.
  */
 @Singleton
 @Startup
@@ -78,14 +78,9 @@ public class PollScheduler {
   @ConfigProperty(name = "gitwatch.polling.backoff-cap", defaultValue = "5m")
   String backoffCap;
 
-  @Inject
-  @ConfigProperty(name = "gitwatch.polling.max-concurrent", defaultValue = "16")
-  int maxConcurrent;
-
   private Duration defaults;
   private Duration afterWebhook;
   private Duration cap;
-  private Semaphore slots;
   private org.eclipse.microprofile.metrics.Timer timerLag;
   private volatile boolean leading;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -99,7 +94,6 @@ public class PollScheduler {
     defaults = PollingInterval.parseGo(defaultInterval);
     afterWebhook = PollingInterval.parseGo(webhookInterval);
     cap = PollingInterval.parseGo(backoffCap);
-    slots = new Semaphore(maxConcurrent);
     timerLag = metrics.timer("gitwatch_polling_timer_lag");
     metrics.gauge("gitwatch_polling_gitrepos_scheduled", timers, Map::size);
     metrics.gauge("gitwatch_polling_in_flight", inFlight, Set::size);
@@ -190,13 +184,6 @@ public class PollScheduler {
       again.add(id); // coalesce: the running poll is followed by one more
       return;
     }
-    if (!slots.tryAcquire()) {
-      inFlight.remove(id);
-      arm(id, BUSY_RETRY, request.fresh(), request.due());
-      return;
-    }
-    // How late polls start against their schedule: the measure of whether this replica keeps up.
-    timerLag.update(Duration.ofMillis(Math.max(0, lag)));
     boolean ok = false;
     String[] nsName = id.split("/", 2);
     started.put(id, System.nanoTime());
@@ -204,13 +191,17 @@ public class PollScheduler {
       // Share a recent ls-remote of the same repository, unless a webhook asked for the truth now.
       Duration maxAge = request.fresh() ? Duration.ZERO : sharingWindow(nsName);
       ok = poller.poll(nsName[0], nsName[1], maxAge);
+    } catch (RemoteHeads.Busy e) {
+      arm(id, BUSY_RETRY, request.fresh(), request.due()); // every slot taken: nothing was asked
+      return;
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Poll of " + id + " failed unexpectedly", e);
     } finally {
       started.remove(id);
-      slots.release();
       inFlight.remove(id);
     }
+    // How late polls start against their schedule: the measure of whether this replica keeps up.
+    timerLag.update(Duration.ofMillis(Math.max(0, lag)));
     int failed = ok ? 0 : failures.merge(id, 1, Integer::sum);
     if (ok) {
       failures.remove(id);
