@@ -615,7 +615,7 @@ class RemoteHeadsTest {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String openSsh(KeyPair key) throws Exception {
+  static String openSsh(KeyPair key) throws Exception {
     ByteArrayOutputStream pem = new ByteArrayOutputStream();
     OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "gitwatch-test", null, pem);
     return pem.toString(StandardCharsets.US_ASCII);
