@@ -54,6 +54,7 @@ final class GitHubAppTokens {
   private final URI api;
   private final Duration timeout;
   private final Clock clock;
+  private final Proxies proxies;
   private final HttpClient http;
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -71,13 +72,20 @@ final class GitHubAppTokens {
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
             .proxy(selector(proxies));
-    PasswordAuthentication proxyCredentials = proxies.route(toUrl(this.api)).credentials();
-    if (proxyCredentials != null) {
+    this.proxies = proxies;
+    PasswordAuthentication proxyCredentials = null;
+    try {
+      proxyCredentials = proxies.route(toUrl(this.api)).credentials();
+    } catch (RemoteHeadsException e) {
+      // an unusable proxy setting: reported by every request (see request), not at start
+    }
+    PasswordAuthentication answer = proxyCredentials;
+    if (answer != null) {
       builder.authenticator(
           new Authenticator() {
             @Override
             protected PasswordAuthentication getPasswordAuthentication() {
-              return getRequestorType() == RequestorType.PROXY ? proxyCredentials : null;
+              return getRequestorType() == RequestorType.PROXY ? answer : null;
             }
           });
     }
@@ -105,6 +113,7 @@ final class GitHubAppTokens {
   }
 
   private Token request(GitHubApp app) {
+    proxies.route(toUrl(api)); // an unusable proxy setting fails here, in words, not as a bypass
     URI uri = api.resolve("app/installations/" + app.installationId() + "/access_tokens");
     HttpRequest request =
         HttpRequest.newBuilder(uri)

@@ -155,7 +155,7 @@ final class LsRemote {
               + " bytes (gitwatch.polling.max-advertisement-bytes)";
     } else if (call.expired()) {
       reason = FailureReason.TIMEOUT;
-      words = "no complete answer within " + timeoutSeconds() + " s (gitwatch.polling.timeout)";
+      words = "no answer within " + timeoutSeconds() + " s (gitwatch.polling.timeout)";
     } else if (knownHosts != null && knownHosts.refusal() != null) {
       RemoteHeadsException refusal = knownHosts.refusal();
       return new RemoteHeadsException(
