@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,9 +37,10 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 /**
  * Keeps one non-persistent EJB timer per GitRepo, armed for its next poll: the effective interval
  * plus jitter, capped exponential backoff after failures, and "now" after a verified webhook.
- * Timeouts run concurrently ({@code @Lock(READ)}); a GitRepo is never polled twice at once, and
- * {@link RemoteHeads} bounds the calls that talk to remotes (a poll that finds every slot taken is
- * tried again shortly), so GitRepos waiting for one slow repository hold no slot.
+ * Timeouts run concurrently ({@code @Lock(READ)}); a semaphore bounds the polls in flight, and a
+ * GitRepo is never polled twice at once. A poll whose repository already has an ls-remote in flight
+ * gives its slot back at once ({@link RemoteHeads.Busy}) and comes back a second later for the
+ * shared answer, so GitRepos of one slow repository hold one slot, not all of them.
  */
 @Singleton
 @Startup
@@ -78,9 +80,14 @@ public class PollScheduler {
   @ConfigProperty(name = "gitwatch.polling.backoff-cap", defaultValue = "5m")
   String backoffCap;
 
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.max-concurrent", defaultValue = "16")
+  int maxConcurrent;
+
   private Duration defaults;
   private Duration afterWebhook;
   private Duration cap;
+  private Semaphore slots;
   private org.eclipse.microprofile.metrics.Timer timerLag;
   private volatile boolean leading;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -94,6 +101,7 @@ public class PollScheduler {
     defaults = PollingInterval.parseGo(defaultInterval);
     afterWebhook = PollingInterval.parseGo(webhookInterval);
     cap = PollingInterval.parseGo(backoffCap);
+    slots = new Semaphore(maxConcurrent);
     timerLag = metrics.timer("gitwatch_polling_timer_lag");
     metrics.gauge("gitwatch_polling_gitrepos_scheduled", timers, Map::size);
     metrics.gauge("gitwatch_polling_in_flight", inFlight, Set::size);
@@ -184,7 +192,13 @@ public class PollScheduler {
       again.add(id); // coalesce: the running poll is followed by one more
       return;
     }
+    if (!slots.tryAcquire()) {
+      inFlight.remove(id);
+      arm(id, BUSY_RETRY, request.fresh(), request.due());
+      return;
+    }
     boolean ok = false;
+    boolean busy = false;
     String[] nsName = id.split("/", 2);
     started.put(id, System.nanoTime());
     try {
@@ -192,13 +206,17 @@ public class PollScheduler {
       Duration maxAge = request.fresh() ? Duration.ZERO : sharingWindow(nsName);
       ok = poller.poll(nsName[0], nsName[1], maxAge);
     } catch (RemoteHeads.Busy e) {
-      arm(id, BUSY_RETRY, request.fresh(), request.due()); // every slot taken: nothing was asked
-      return;
+      busy = true;
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Poll of " + id + " failed unexpectedly", e);
     } finally {
       started.remove(id);
+      slots.release();
       inFlight.remove(id);
+    }
+    if (busy) {
+      arm(id, BUSY_RETRY, request.fresh(), request.due());
+      return;
     }
     // How late polls start against their schedule: the measure of whether this replica keeps up.
     timerLag.update(Duration.ofMillis(Math.max(0, lag)));

@@ -18,9 +18,9 @@ import org.eclipse.jgit.transport.URIish;
  * SHA, the peeled tag, the branch, or the branch the remote's {@code HEAD} points to.
  *
  * <p>GitRepos of one repository share ls-remotes ({@link SharedAnswers}): {@link #poll} reuses a
- * recent answer, or waits for the one in flight, for the same repository ({@link RepoKey}, so
- * {@code .../r} and {@code .../r.git} are one), credentials and transport options. Only calls that
- * really talk to a remote take one of {@link Limits#maxConcurrent()} slots.
+ * recent answer for the same repository ({@link RepoKey}, so {@code .../r} and {@code .../r.git}
+ * are one), credentials and transport options, and never starts a second call while one is in
+ * flight. Only calls that really talk to a remote take one of {@link Limits#maxConcurrent()} slots.
  */
 public class RemoteHeads {
 
@@ -56,12 +56,12 @@ public class RemoteHeads {
   }
 
   /**
-   * Thrown when every slot is taken: nothing was asked, try again shortly (not a failure of the
-   * GitRepo).
+   * Nothing was asked, try again shortly (not a failure of the GitRepo): the repository's call is
+   * in flight, or every slot is taken.
    */
   public static final class Busy extends RuntimeException {
     Busy() {
-      super("every ls-remote slot is taken", null, false, false);
+      super("the repository's ls-remote is in flight, or every slot is taken", null, false, false);
     }
   }
 
@@ -89,14 +89,21 @@ public class RemoteHeads {
    * @throws RemoteHeadsException with a reason and a message fit for the GitRepo's condition
    */
   public Head resolve(GitRepoSpec spec, Credentials credentials) {
-    return poll(spec, credentials, Duration.ZERO);
+    lsRemote.check(spec.getRepo());
+    String revision = spec.getRevision();
+    if (isSet(revision) && FULL_SHA.matcher(revision.strip()).matches()) {
+      return pick(null, spec);
+    }
+    checkNames(spec); // before the remote call a typo would cost
+    return pick(lsRemote.call(spec.getRepo(), credentials, TransportOptions.of(spec)), spec);
   }
 
   /**
-   * As {@link #resolve}, sharing an answer of the same repository that is at most {@code maxAge}
-   * old, or the one in flight.
+   * As {@link #resolve}, sharing the answer (refs or failure) of a call to the same repository that
+   * started at most {@code maxAge} ago.
    *
-   * @throws Busy when the remote would have to be asked and every slot is taken
+   * @throws Busy when the call of this repository is in flight (come back for its answer), or the
+   *     remote would have to be asked and every slot is taken
    */
   public Head poll(GitRepoSpec spec, Credentials credentials, Duration maxAge) {
     URIish uri = lsRemote.check(spec.getRepo());

@@ -3,19 +3,17 @@ package io.gitwatch.polling;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * ls-remote answers shared by the GitRepos of one repository: at most one call in flight per key
- * (callers for the same key wait for it instead of queueing their own), recent answers reused, and
- * a slot of the global bound taken only by a call that really talks to a remote. The answers kept
- * are bounded in bytes; the oldest go first.
+ * ls-remote answers shared by the GitRepos of one repository: at most one call in flight per key,
+ * and its answer (refs or failure) reused by every GitRepo of the key that asks within its sharing
+ * window. A caller that finds the call of its key in flight does not queue behind it nor hold a
+ * thread waiting: it is told {@link RemoteHeads.Busy} and comes back for the answer. A slot of the
+ * global bound is taken only by a call that really talks to a remote. The answers kept are bounded
+ * in bytes; the oldest go first.
  */
 final class SharedAnswers {
 
@@ -28,14 +26,20 @@ final class SharedAnswers {
     }
   }
 
-  private record Answer(Refs refs, long startedNanos, long bytes) {}
-
-  private record Running(CompletableFuture<Refs> answer, long startedNanos) {}
+  /** The refs, or the failure, of a call that started at {@code startedNanos}. */
+  private record Answer(Refs refs, RemoteHeadsException failure, long startedNanos, long bytes) {
+    Refs get() {
+      if (failure != null) {
+        throw failure; // the same failure: every GitRepo of the key gets the same condition
+      }
+      return refs;
+    }
+  }
 
   private final RemoteHeads.Limits limits;
   private final Semaphore slots;
   private final Map<Key, Answer> answers = new ConcurrentHashMap<>();
-  private final Map<Key, Running> running = new ConcurrentHashMap<>();
+  private final Map<Key, Long> running = new ConcurrentHashMap<>();
   private volatile Runnable onCall = () -> {};
 
   SharedAnswers(RemoteHeads.Limits limits) {
@@ -44,71 +48,45 @@ final class SharedAnswers {
   }
 
   /**
-   * Refs of {@code key} from a call that started at most {@code maxAge} ago: kept, in flight, or
-   * made now by {@code lsRemote}.
+   * Refs of {@code key} from a call that started at most {@code maxAge} ago, kept or made now by
+   * {@code lsRemote}.
    *
-   * @throws RemoteHeads.Busy when a call must be made and every slot is taken
+   * @throws RemoteHeads.Busy when the call of this key is in flight (its answer will be kept), or a
+   *     call must be made and every slot is taken
+   * @throws RemoteHeadsException the failure of the call whose answer is shared
    */
   Refs get(Key key, Duration maxAge, Supplier<Refs> lsRemote) {
     long oldest = System.nanoTime() - maxAge.toNanos();
-    while (true) {
-      Answer answer = answers.get(key);
-      if (answer != null && answer.startedNanos() - oldest >= 0 && !maxAge.isZero()) {
-        return answer.refs();
-      }
-      Running mine = new Running(new CompletableFuture<>(), System.nanoTime());
-      Running other = running.putIfAbsent(key, mine);
-      if (other == null) {
-        return call(key, mine, lsRemote);
-      }
-      Refs refs = await(other);
-      if (other.startedNanos() - oldest >= 0) {
-        return refs; // asked after we were: as fresh as our own call would be
-      }
-      // It started before we were asked (a webhook wants what the remote says now): one more.
+    Answer answer = answers.get(key);
+    if (answer != null && !maxAge.isZero() && answer.startedNanos() - oldest >= 0) {
+      return answer.get();
     }
-  }
-
-  private Refs call(Key key, Running mine, Supplier<Refs> lsRemote) {
+    long started = System.nanoTime();
+    if (running.putIfAbsent(key, started) != null) {
+      throw new RemoteHeads.Busy();
+    }
     try {
       if (!slots.tryAcquire()) {
-        RemoteHeads.Busy busy = new RemoteHeads.Busy();
-        mine.answer().completeExceptionally(busy);
-        throw busy;
+        throw new RemoteHeads.Busy();
       }
       try {
         onCall.run();
         Refs refs = lsRemote.get();
-        keep(key, new Answer(refs, mine.startedNanos(), estimate(refs)));
-        mine.answer().complete(refs);
+        keep(key, new Answer(refs, null, started, estimate(refs)));
         return refs;
-      } catch (RuntimeException e) {
-        mine.answer().completeExceptionally(e);
+      } catch (RemoteHeadsException e) {
+        keep(key, new Answer(null, e, started, 512));
         throw e;
       } finally {
         slots.release();
       }
     } finally {
-      running.remove(key, mine);
+      running.remove(key, started);
     }
   }
 
-  /** The answer of a call in flight; its own deadline bounds the wait. */
-  private Refs await(Running other) {
-    try {
-      return other.answer().get(limits.timeout().toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure; // the same failure: every GitRepo of the key gets the same condition
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (TimeoutException e) {
-      throw new RemoteHeadsException(
-          FailureReason.TIMEOUT, "the shared ls-remote of this repository did not end in time");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RemoteHeadsException(FailureReason.TIMEOUT, "interrupted");
-    }
+  void onCall(Runnable listener) {
+    onCall = listener;
   }
 
   private synchronized void keep(Key key, Answer answer) {
@@ -135,14 +113,5 @@ final class SharedAnswers {
       bytes += 2L * (ref.getKey().length() + ref.getValue().length()) + 96;
     }
     return bytes;
-  }
-
-  void onCall(Runnable listener) {
-    onCall = listener;
-  }
-
-  /** Number of answers kept, for tests. */
-  int kept() {
-    return answers.size();
   }
 }

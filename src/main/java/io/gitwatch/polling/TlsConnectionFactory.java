@@ -107,16 +107,16 @@ final class TlsConnectionFactory implements HttpConnectionFactory2 {
     // the proxy connects, so its own egress rules apply there too.
     egress.checkHost(url.getHost(), shown);
     HttpURLConnection connection = (HttpURLConnection) url.openConnection(route.proxy());
+    // Always our own: the proxy's credentials for the proxy, nothing for the server (JGit answers
+    // its 401 from the GitRepo's Secret), and never a JVM-wide default Authenticator's.
     PasswordAuthentication proxyCredentials = route.credentials();
-    if (proxyCredentials != null) {
-      connection.setAuthenticator(
-          new Authenticator() {
-            @Override
-            protected PasswordAuthentication getPasswordAuthentication() {
-              return getRequestorType() == RequestorType.PROXY ? proxyCredentials : null;
-            }
-          });
-    }
+    connection.setAuthenticator(
+        new Authenticator() {
+          @Override
+          protected PasswordAuthentication getPasswordAuthentication() {
+            return getRequestorType() == RequestorType.PROXY ? proxyCredentials : null;
+          }
+        });
     if (connection instanceof HttpsURLConnection https) {
       configureTls(https, route.direct());
     }

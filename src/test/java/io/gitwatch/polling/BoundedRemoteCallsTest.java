@@ -6,16 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.gitwatch.gitrepo.GitRepoSpec;
 import io.gitwatch.testing.LoopbackGitServer;
 import io.gitwatch.testing.LoopbackSshServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,49 +140,49 @@ class BoundedRemoteCallsTest {
   }
 
   @Test
-  void twentyGitReposOnOneSlowRepositoryHoldOneSlotAndOthersStillPoll() throws Exception {
+  void gitReposOfOneSlowRepositoryHoldOneSlotBetweenThemAndShareItsAnswer() throws Exception {
     git.hang(repo);
     String healthy = repo + "-healthy";
     git.createRepository(healthy);
     String healthyHead = git.commit(healthy, "main");
     RemoteHeads remoteHeads = remoteHeads(1 << 20, 2);
-    ExecutorService pollers = Executors.newFixedThreadPool(21);
+    Duration window = Duration.ofMinutes(1);
+    CompletableFuture<Object> first =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return remoteHeads.poll(spec(git.url(repo)), Credentials.none(), window);
+              } catch (RuntimeException e) {
+                return e;
+              }
+            });
     try {
-      List<CompletableFuture<Object>> slow = new ArrayList<>();
-      for (int i = 0; i < 20; i++) {
-        GitRepoSpec spec = spec(git.url(repo));
-        slow.add(
-            CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return remoteHeads.poll(spec, Credentials.none(), Duration.ofMinutes(1));
-                  } catch (RuntimeException e) {
-                    return e;
-                  }
-                },
-                pollers));
-      }
       await().atMost(Duration.ofSeconds(10)).until(() -> git.infoRefsRequests(repo) >= 1);
 
-      // Two slots: the slow repository holds one, however many GitRepos wait for its answer.
+      // Nineteen more GitRepos of the repository: none queues a call or waits holding a thread.
+      for (int i = 0; i < 19; i++) {
+        assertThatThrownBy(() -> remoteHeads.poll(spec(git.url(repo)), Credentials.none(), window))
+            .isInstanceOf(RemoteHeads.Busy.class);
+      }
+      // Two slots: the slow repository holds one, however many GitRepos it has.
       Head other =
           assertTimeoutPreemptively(
               Duration.ofSeconds(10),
               () -> remoteHeads.poll(spec(git.url(healthy)), Credentials.none(), Duration.ZERO));
       assertThat(other.commit()).isEqualTo(healthyHead);
 
-      CompletableFuture.allOf(slow.toArray(CompletableFuture[]::new)).get();
+      assertThat(first.get())
+          .isInstanceOfSatisfying(
+              RemoteHeadsException.class,
+              e -> assertThat(e.reason()).isEqualTo(FailureReason.TIMEOUT));
+      // Coming back, they share that answer: the same failure, and no second call.
+      assertThatThrownBy(() -> remoteHeads.poll(spec(git.url(repo)), Credentials.none(), window))
+          .isInstanceOfSatisfying(
+              RemoteHeadsException.class,
+              e -> assertThat(e.reason()).isEqualTo(FailureReason.TIMEOUT));
       assertThat(git.infoRefsRequests(repo)).as("one ls-remote for all twenty").isOne();
-      assertThat(slow)
-          .allSatisfy(
-              f ->
-                  assertThat(f.get())
-                      .isInstanceOfSatisfying(
-                          RemoteHeadsException.class,
-                          e -> assertThat(e.reason()).isEqualTo(FailureReason.TIMEOUT)));
     } finally {
       git.answer(repo);
-      pollers.shutdownNow();
     }
   }
 
