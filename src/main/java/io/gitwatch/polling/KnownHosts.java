@@ -117,15 +117,15 @@ final class KnownHosts implements ServerKeyDatabase {
                       + key
                       + " of "
                       + connectAddress
-                      + " is not the one known_hosts lists for it")
+                      + " is not in known_hosts, which lists another key for this host")
               : new RemoteHeadsException(
                   FailureReason.HOST_KEY_UNKNOWN,
-                  "no host key is known for "
-                      + connectAddress
-                      + " (it presented "
+                  "the host key "
                       + key
-                      + "): add it to known_hosts in the ssh-auth Secret or in the known-hosts"
-                      + " ConfigMap");
+                      + " of "
+                      + connectAddress
+                      + " is not in known_hosts, which lists no key for this host: add it to"
+                      + " known_hosts in the ssh-auth Secret or in the known-hosts ConfigMap");
     }
     return listed;
   }

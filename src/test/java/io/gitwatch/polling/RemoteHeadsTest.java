@@ -379,7 +379,7 @@ class RemoteHeadsTest {
     Credentials credentials = Credentials.ssh(openSsh(client), otherHost);
     assertThatThrownBy(() -> remoteHeads.resolve(spec(ssh.url(repo)), credentials))
         .isInstanceOf(RemoteHeadsException.class)
-        .hasMessageContaining("is not the one known_hosts lists for it")
+        .hasMessageContaining("is not in known_hosts, which lists another key for this host")
         .hasMessageContaining("ecdsa-sha2-nistp256 SHA256:")
         .extracting(e -> ((RemoteHeadsException) e).reason())
         .isEqualTo(FailureReason.HOST_KEY_MISMATCH);
@@ -424,7 +424,7 @@ class RemoteHeadsTest {
     Credentials credentials = Credentials.ssh(openSsh(client), null);
     assertThatThrownBy(() -> remoteHeads.resolve(spec(ssh.url(repo)), credentials))
         .isInstanceOf(RemoteHeadsException.class)
-        .hasMessageContaining("no host key is known for [127.0.0.1]:")
+        .hasMessageContaining("is not in known_hosts, which lists no key for this host")
         .hasMessageContaining("known-hosts ConfigMap")
         .extracting(e -> ((RemoteHeadsException) e).reason())
         .isEqualTo(FailureReason.HOST_KEY_UNKNOWN);
