@@ -5,7 +5,7 @@
 # Base: Open Liberty's kernel-slim image (the kernel only: features.sh installs exactly the features
 # server.xml lists) on UBI 9 minimal with the IBM Semeru (OpenJ9) Java 17 JRE. The version is the one
 # the tests run on (liberty.runtime.version in pom.xml; ManifestsTest keeps the two equal).
-ARG LIBERTY_VERSION=26.0.0.3
+ARG LIBERTY_VERSION=26.0.0.5
 FROM icr.io/appcafe/open-liberty:${LIBERTY_VERSION}-kernel-slim-java17-openj9-ubi-minimal
 
 # The one server configuration: the file `mvn liberty:run` and the integration tests' server use.

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -164,15 +165,17 @@ class ManifestsTest {
   }
 
   @Test
-  void everyManifestInTheDirectoryIsAKustomizationResource() throws IOException {
+  void everyManifestInTheDirectoryIsAResourceOfTheKustomizationOrOfAComponent() throws IOException {
+    List<String> listed = new ArrayList<>(resourcePaths);
+    listed.addAll(MONITORING_RESOURCES.stream().map(r -> "monitoring/" + r).toList());
     try (Stream<Path> files = Files.walk(KUBERNETES)) {
       List<String> manifests =
           files
               .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+              .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
               .map(f -> KUBERNETES.relativize(f).toString().replace('\\', '/'))
-              .filter(f -> !f.equals("kustomization.yaml"))
               .toList();
-      assertThat(resourcePaths).containsExactlyInAnyOrderElementsOf(manifests);
+      assertThat(listed).containsExactlyInAnyOrderElementsOf(manifests);
     }
   }
 
@@ -227,15 +230,28 @@ class ManifestsTest {
   }
 
   @Test
-  void ingressRoutesEveryPathToTheService() {
+  void ingressRoutesOnlyTheWebhookPathsToTheServiceOverTls() {
     Service service = one(Service.class);
-    var paths = one(Ingress.class).getSpec().getRules().get(0).getHttp().getPaths();
-    assertThat(paths)
+    Ingress ingress = one(Ingress.class);
+    var rule = ingress.getSpec().getRules().get(0);
+    assertThat(ingress.getSpec().getTls())
         .singleElement()
         .satisfies(
+            tls -> {
+              assertThat(tls.getHosts()).containsExactly(rule.getHost());
+              assertThat(tls.getSecretName()).isNotBlank();
+            });
+    var paths = rule.getHttp().getPaths();
+    assertThat(paths).extracting(p -> p.getPath()).containsExactlyInAnyOrder("/webhook", "/hook");
+    assertThat(paths)
+        .allSatisfy(
             path -> {
-              assertThat(path.getPath()).isEqualTo("/");
               assertThat(path.getPathType()).isEqualTo("Prefix");
+              for (String internal : List.of("/metrics", "/health/ready", "/health/live")) {
+                assertThat(prefixMatches(path.getPath(), internal))
+                    .as(path.getPath() + " must not route " + internal)
+                    .isFalse();
+              }
               assertThat(path.getBackend().getService().getName())
                   .isEqualTo(service.getMetadata().getName());
               ServiceBackendPort port = path.getBackend().getService().getPort();
@@ -248,6 +264,96 @@ class ManifestsTest {
                                       : port.getNumber().equals(p.getPort()))
                               .isTrue());
             });
+  }
+
+  @Test
+  void networkPolicyAdmitsOnlyTheHttpPortAndLetsOutDnsTheApiServerAndGitHosts() {
+    NetworkPolicy policy = one(NetworkPolicy.class);
+    assertThat(podLabels())
+        .containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+
+    assertThat(policy.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getPorts())
+                  .singleElement()
+                  .satisfies(
+                      port -> {
+                        assertThat(port.getProtocol()).isEqualTo("TCP");
+                        assertThat(resolvePort(port.getPort())).isEqualTo(serverXmlHttpPort());
+                      });
+            });
+
+    Set<String> egress = new TreeSet<>();
+    policy
+        .getSpec()
+        .getEgress()
+        .forEach(
+            rule -> {
+              assertThat(rule.getPorts()).as("every egress rule names its ports").isNotEmpty();
+              rule.getPorts()
+                  .forEach(p -> egress.add(p.getProtocol() + "/" + p.getPort().getIntVal()));
+              rule.getTo().stream()
+                  .filter(peer -> peer.getIpBlock() != null)
+                  .forEach(
+                      peer ->
+                          assertThat(peer.getIpBlock().getExcept())
+                              .as("link-local (cloud metadata) stays unreachable")
+                              .containsAnyOf("169.254.0.0/16", "fe80::/10"));
+            });
+    // DNS, the API server (Service port and the usual endpoint port), HTTPS and SSH git hosts
+    assertThat(egress)
+        .containsExactlyInAnyOrder("UDP/53", "TCP/53", "TCP/443", "TCP/6443", "TCP/22");
+  }
+
+  @Test
+  void monitoringComponentScrapesTheServicesHttpPortAndHoldsTheAlerts() throws IOException {
+    Map<String, Object> component = yaml(KUBERNETES.resolve("monitoring/kustomization.yaml"));
+    assertThat(component)
+        .containsEntry("apiVersion", "kustomize.config.k8s.io/v1alpha1")
+        .containsEntry("kind", "Component");
+    assertThat(Files.readString(KUBERNETES.resolve("kustomization.yaml")))
+        .as("the main kustomization says how to enable it")
+        .contains("#   - monitoring");
+
+    Map<String, Object> monitor = monitoringResource("ServiceMonitor");
+    Service service = one(Service.class);
+    assertThat(service.getMetadata().getLabels())
+        .containsAllEntriesOf(stringMap(at(monitor, "spec", "selector", "matchLabels")));
+    List<Map<String, Object>> endpoints = list(at(monitor, "spec", "endpoints"));
+    assertThat(endpoints)
+        .singleElement()
+        .satisfies(
+            endpoint -> {
+              assertThat(endpoint).containsEntry("path", "/metrics");
+              assertThat(service.getSpec().getPorts())
+                  .extracting(p -> p.getName())
+                  .contains((String) endpoint.get("port"));
+            });
+
+    Map<String, Object> rules = monitoringResource("PrometheusRule");
+    List<String> alerts = new ArrayList<>();
+    for (Map<String, Object> group :
+        ManifestsTest.<Map<String, Object>>list(at(rules, "spec", "groups"))) {
+      for (Map<String, Object> rule : ManifestsTest.<Map<String, Object>>list(group.get("rules"))) {
+        assertThat((String) rule.get("expr")).as("expr").isNotBlank();
+        alerts.add((String) rule.get("alert"));
+      }
+    }
+    assertThat(alerts)
+        .containsExactlyInAnyOrder(
+            "GitwatchWebhookVerificationFailures",
+            "GitwatchPollsFailing",
+            "GitwatchNoPollingLeader");
+  }
+
+  @Test
+  void deploymentCommentSaysOnlyTheLeaseHolderPolls() throws IOException {
+    assertThat(Files.readString(KUBERNETES.resolve("deployment.yaml")))
+        .contains("only the holder of the Lease")
+        .doesNotContain("each replica also polls");
   }
 
   @Test
@@ -434,6 +540,71 @@ class ManifestsTest {
   }
 
   // --- manifests
+
+  /** The resources of the monitoring component, from its kustomization. */
+  private static final List<String> MONITORING_RESOURCES = monitoringResourcePaths();
+
+  private static List<String> monitoringResourcePaths() {
+    return list(yaml(KUBERNETES.resolve("monitoring/kustomization.yaml")).get("resources")).stream()
+        .map(Object::toString)
+        .toList();
+  }
+
+  /** The one manifest of this kind in the monitoring component, as YAML maps (no fabric8 model). */
+  private static Map<String, Object> monitoringResource(String kind) {
+    List<Map<String, Object>> found =
+        MONITORING_RESOURCES.stream()
+            .map(r -> yaml(KUBERNETES.resolve("monitoring").resolve(r)))
+            .filter(doc -> kind.equals(doc.get("kind")))
+            .toList();
+    assertThat(found).as(kind).hasSize(1);
+    Map<String, Object> resource = found.get(0);
+    assertThat(resource).containsEntry("apiVersion", "monitoring.coreos.com/v1");
+    assertThat(stringMap(resource.get("metadata"))).containsEntry("namespace", namespace);
+    return resource;
+  }
+
+  /**
+   * Whether an Ingress path of type Prefix routes {@code requestPath} (element-wise, as
+   * Kubernetes).
+   */
+  static boolean prefixMatches(String prefix, String requestPath) {
+    String trimmed = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    return trimmed.isEmpty()
+        || requestPath.equals(trimmed)
+        || requestPath.startsWith(trimmed + "/");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> yaml(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return (Map<String, Object>) new Yaml().load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object at(Map<String, Object> map, String... keys) {
+    Object current = map;
+    for (String key : keys) {
+      assertThat(current).as(String.join(".", keys)).isInstanceOf(Map.class);
+      current = ((Map<String, Object>) current).get(key);
+    }
+    return current;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> list(Object value) {
+    assertThat(value).isInstanceOf(List.class);
+    return (List<T>) value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> stringMap(Object value) {
+    assertThat(value).isInstanceOf(Map.class);
+    return (Map<String, String>) value;
+  }
 
   private static List<HasMetadata> parse(Path file) {
     try (InputStream in = Files.newInputStream(file)) {

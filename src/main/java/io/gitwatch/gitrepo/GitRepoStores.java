@@ -14,7 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Chooses the GitRepo store, the one place that knows which is in use: {@code gitwatch.store}, or
- * when unset, Kubernetes if a cluster is configured and the file store otherwise.
+ * when unset, Kubernetes if a cluster is configured (including {@code
+ * gitwatch.kubernetes.kubeconfig}) and the file store otherwise.
  */
 @ApplicationScoped
 public class GitRepoStores {
@@ -25,13 +26,18 @@ public class GitRepoStores {
   @ConfigProperty(name = "gitwatch.store")
   Optional<String> configured;
 
+  /** The kubeconfig KubernetesClients uses instead of the standard lookup: a cluster too. */
+  @Inject
+  @ConfigProperty(name = "gitwatch.kubernetes.kubeconfig")
+  Optional<String> kubeconfig;
+
   @Inject Instance<KubernetesGitRepoStore> kubernetes;
   @Inject Instance<FileGitRepoStore> file;
 
   @Produces
   @ApplicationScoped
   GitRepoStore store() {
-    String kind = configured.map(String::trim).orElseGet(GitRepoStores::detect);
+    String kind = configured.map(String::trim).orElseGet(() -> detect(kubeconfig.isPresent()));
     LOG.info("GitRepo store: " + kind + (configured.isPresent() ? "" : " (detected)"));
     return switch (kind) {
       case "kubernetes" -> kubernetes.get();
@@ -48,13 +54,14 @@ public class GitRepoStores {
     store.isSynced();
   }
 
-  static String detect() {
+  static String detect(boolean kubeconfigConfigured) {
     boolean inCluster = System.getenv("KUBERNETES_SERVICE_HOST") != null;
     boolean master =
         System.getenv("KUBERNETES_MASTER") != null
             || System.getProperty("kubernetes.master") != null;
     boolean kubeconfig =
-        System.getenv("KUBECONFIG") != null
+        kubeconfigConfigured
+            || System.getenv("KUBECONFIG") != null
             || Files.isReadable(Path.of(System.getProperty("user.home"), ".kube", "config"));
     return inCluster || master || kubeconfig ? "kubernetes" : "file";
   }
