@@ -14,16 +14,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The credentials a GitRepo is polled with, found as Fleet finds them: the Secret {@code
- * spec.clientSecretName} (else Fleet's default {@code gitcredential}, when it exists) in the
- * GitRepo's namespace, used as its type says; a GitHub App Secret exchanged for an installation
- * token; SSH host keys from the Secret's {@code known_hosts}, else from Fleet's {@code known-hosts}
- * ConfigMap in {@code gitwatch.namespace}.
+ * spec.clientSecretName} in the GitRepo's namespace, used as its type says; a GitHub App Secret
+ * exchanged for an installation token; SSH host keys from the Secret's {@code known_hosts}, else
+ * from Fleet's {@code known-hosts} ConfigMap in {@code gitwatch.namespace}.
  */
 @ApplicationScoped
 public class PollCredentials {
-
-  /** Fleet's credentials Secret when {@code spec.clientSecretName} is empty. */
-  static final String FLEET_DEFAULT_SECRET = "gitcredential";
 
   /** Fleet's cluster-wide SSH host keys: this ConfigMap's key {@code known_hosts}. */
   static final String KNOWN_HOSTS_CONFIG_MAP = "known-hosts";
@@ -64,16 +60,17 @@ public class PollCredentials {
   }
 
   /**
-   * The one place that names a GitRepo's credentials Secret: {@code spec.clientSecretName}, else
-   * Fleet's default {@code gitcredential}. Fleet's restriction objects ({@code
-   * defaultClientSecretName}) slot in here, between the two.
+   * The one place that names a GitRepo's credentials Secret: {@code spec.clientSecretName}, or none
+   * (anonymous). Defaults slot in here as non-explicit names: Fleet's restriction objects' {@code
+   * defaultClientSecretName}, and Fleet's own {@code gitcredential} (not read yet: it would cost
+   * every GitRepo without credentials an API call per poll).
    */
-  public SecretName secretName(GitRepo gitRepo) {
+  public Optional<SecretName> secretName(GitRepo gitRepo) {
     String named = gitRepo.spec().getClientSecretName();
     if (named != null && !named.isBlank()) {
-      return new SecretName(named.strip(), true);
+      return Optional.of(new SecretName(named.strip(), true));
     }
-    return new SecretName(FLEET_DEFAULT_SECRET, false);
+    return Optional.empty();
   }
 
   /**
@@ -81,7 +78,11 @@ public class PollCredentials {
    *     CredentialsUnavailable (the store did not answer), or a GitHub App token failure
    */
   public Credentials of(GitRepo gitRepo) {
-    SecretName secretName = secretName(gitRepo);
+    Optional<SecretName> name = secretName(gitRepo);
+    if (name.isEmpty()) {
+      return Credentials.none();
+    }
+    SecretName secretName = name.get();
     String secretNamespace = gitRepo.getMetadata().getNamespace();
     Optional<StoredSecret> secret;
     try {

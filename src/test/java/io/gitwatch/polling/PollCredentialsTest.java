@@ -150,25 +150,22 @@ class PollCredentialsTest {
   }
 
   @Test
-  void aMissingNamedSecretFailsAndFleetsDefaultSecretIsUsedWhenPresent() throws IOException {
+  void aMissingNamedSecretFails() throws IOException {
     PollCredentials credentials =
-        credentials(
-            gitRepo("named", "https://example.com/r.git", "nope")
-                + gitRepo("unnamed", "https://example.com/r.git", null)
-                + secret(
-                    "gitcredential",
-                    "kubernetes.io/basic-auth",
-                    "username: reader\npassword: s3cret"));
+        credentials(gitRepo("named", "https://example.com/r.git", "nope"));
     assertThatThrownBy(() -> credentials.of(gitRepo("named")))
-        .hasMessageContaining("clientSecretName nope does not exist in namespace team");
-    assertThat(credentials.secretName(gitRepo("unnamed")))
-        .isEqualTo(new PollCredentials.SecretName("gitcredential", false));
-    assertThat(credentials.of(gitRepo("unnamed"))).isEqualTo(Credentials.basic("reader", "s3cret"));
+        .hasMessageContaining("clientSecretName nope does not exist in namespace team")
+        .extracting(e -> ((RemoteHeadsException) e).reason())
+        .isEqualTo(FailureReason.CREDENTIALS_UNUSABLE);
   }
 
   @Test
-  void withoutAnySecretAGitRepoPollsAnonymously() throws IOException {
-    PollCredentials credentials = credentials(gitRepo("app", "https://example.com/r.git", null));
+  void withoutAClientSecretNameAGitRepoPollsAnonymously() throws IOException {
+    PollCredentials credentials =
+        credentials(
+            gitRepo("app", "https://example.com/r.git", null)
+                + secret("gitcredential", "kubernetes.io/basic-auth", "username: u\npassword: p"));
+    assertThat(credentials.secretName(gitRepo("app"))).isEmpty();
     assertThat(credentials.of(gitRepo("app"))).isEqualTo(Credentials.none());
   }
 }
