@@ -80,7 +80,8 @@ public class FileGitRepoStore implements GitRepoStore {
   private final Map<String, ManifestFile.Entry> indexed = new HashMap<>();
   private final Map<Path, Set<String>> reported = new HashMap<>();
   private final Set<String> duplicates = new HashSet<>();
-  private final Map<String, Map<String, String>> secrets = new ConcurrentHashMap<>();
+  private final Map<String, StoredSecret> secrets = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> configMaps = new ConcurrentHashMap<>();
 
   @PostConstruct
   void start() {
@@ -159,7 +160,23 @@ public class FileGitRepoStore implements GitRepoStore {
 
   @Override
   public Optional<Map<String, String>> secret(String namespace, String name) {
+    return storedSecret(namespace, name).map(StoredSecret::data);
+  }
+
+  @Override
+  public Optional<StoredSecret> storedSecret(String namespace, String name) {
     return Optional.ofNullable(secrets.get(namespace + "/" + name));
+  }
+
+  @Override
+  public Optional<Map<String, String>> configMap(String namespace, String name) {
+    return Optional.ofNullable(configMaps.get(namespace + "/" + name));
+  }
+
+  /** The directory is the user's own: {@code file:} URLs in it are theirs to poll. */
+  @Override
+  public boolean isLocal() {
+    return true;
   }
 
   /**
@@ -360,12 +377,15 @@ public class FileGitRepoStore implements GitRepoStore {
     report(file, contents == null ? null : contents.problems());
     var gitRepoIds = new LinkedHashSet<String>();
     var secretIds = new LinkedHashSet<String>();
+    var configMapIds = new LinkedHashSet<String>();
     for (ManifestFile.Contents c : Stream.of(old, contents).filter(Objects::nonNull).toList()) {
       gitRepoIds.addAll(c.gitRepos().keySet());
       secretIds.addAll(c.secrets().keySet());
+      configMapIds.addAll(c.configMaps().keySet());
     }
     gitRepoIds.forEach(this::resolveGitRepo);
     secretIds.forEach(this::resolveSecret);
+    configMapIds.forEach(this::resolveConfigMap);
   }
 
   /** Puts the winning definition of a GitRepo into the index, or removes it when none is left. */
@@ -401,9 +421,18 @@ public class FileGitRepoStore implements GitRepoStore {
   }
 
   private void resolveSecret(String id) {
-    Optional<Map<String, String>> data =
+    Optional<StoredSecret> secret =
         files.values().stream().map(c -> c.secrets().get(id)).filter(Objects::nonNull).findFirst();
-    data.ifPresentOrElse(d -> secrets.put(id, d), () -> secrets.remove(id));
+    secret.ifPresentOrElse(d -> secrets.put(id, d), () -> secrets.remove(id));
+  }
+
+  private void resolveConfigMap(String id) {
+    Optional<Map<String, String>> data =
+        files.values().stream()
+            .map(c -> c.configMaps().get(id))
+            .filter(Objects::nonNull)
+            .findFirst();
+    data.ifPresentOrElse(d -> configMaps.put(id, d), () -> configMaps.remove(id));
   }
 
   private void warnOfDuplicates(String id, Path winner, List<Path> others) {

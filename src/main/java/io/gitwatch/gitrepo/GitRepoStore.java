@@ -26,6 +26,27 @@ public interface GitRepoStore {
   Optional<Map<String, String>> secret(String namespace, String name);
 
   /**
+   * A Secret with its type, or empty when it does not exist: polling credentials are used only as
+   * their type says.
+   *
+   * @throws StoreUnavailable when the store cannot be read
+   */
+  Optional<StoredSecret> storedSecret(String namespace, String name);
+
+  /**
+   * The data of a ConfigMap, or empty when it does not exist (Fleet's {@code known-hosts}).
+   *
+   * @throws StoreUnavailable when the store cannot be read
+   */
+  Optional<Map<String, String>> configMap(String namespace, String name);
+
+  /**
+   * Whether the GitRepos are the local user's own files (the file store), where polling a local
+   * path is what they ask for; in a cluster a GitRepo's author is a tenant, not the operator.
+   */
+  boolean isLocal();
+
+  /**
    * Records an event about a GitRepo for its users ({@code kubectl describe}); best effort, never
    * throws.
    *

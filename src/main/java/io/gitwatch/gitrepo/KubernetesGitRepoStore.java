@@ -73,9 +73,10 @@ public class KubernetesGitRepoStore implements GitRepoStore {
   private volatile boolean reachable;
   private volatile CompletableFuture<?> election;
   private volatile boolean stopped;
-  private final Map<String, CachedSecret> secrets = new ConcurrentHashMap<>();
+  private final Map<String, Cached<StoredSecret>> secrets = new ConcurrentHashMap<>();
+  private final Map<String, Cached<Map<String, String>>> configMaps = new ConcurrentHashMap<>();
 
-  private record CachedSecret(Optional<Map<String, String>> data, long expiresAtNanos) {}
+  private record Cached<T>(Optional<T> value, long expiresAtNanos) {}
 
   @PostConstruct
   void start() {
@@ -294,24 +295,62 @@ public class KubernetesGitRepoStore implements GitRepoStore {
 
   @Override
   public Optional<Map<String, String>> secret(String namespace, String name) {
+    return storedSecret(namespace, name).map(StoredSecret::data);
+  }
+
+  @Override
+  public Optional<StoredSecret> storedSecret(String namespace, String name) {
+    return cached(
+        secrets,
+        namespace,
+        name,
+        "Secret",
+        () ->
+            Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get())
+                .map(s -> new StoredSecret(s.getType(), decode(s))));
+  }
+
+  @Override
+  public Optional<Map<String, String>> configMap(String namespace, String name) {
+    return cached(
+        configMaps,
+        namespace,
+        name,
+        "ConfigMap",
+        () ->
+            Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get())
+                .map(
+                    c -> c.getData() == null ? Map.<String, String>of() : Map.copyOf(c.getData())));
+  }
+
+  @Override
+  public boolean isLocal() {
+    return false;
+  }
+
+  // Read by name with a GET and reused briefly: no cluster-wide list or watch, and no GET per poll.
+  private <T> Optional<T> cached(
+      Map<String, Cached<T>> cache,
+      String namespace,
+      String name,
+      String kind,
+      java.util.function.Supplier<Optional<T>> read) {
     String id = namespace + "/" + name;
-    CachedSecret cached = secrets.get(id);
+    Cached<T> cached = cache.get(id);
     if (cached != null && System.nanoTime() - cached.expiresAtNanos() < 0) {
-      return cached.data();
+      return cached.value();
     }
-    Optional<Map<String, String>> data;
+    Optional<T> value;
     try {
-      data =
-          Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get())
-              .map(KubernetesGitRepoStore::decode);
+      value = read.get();
     } catch (KubernetesClientException e) {
-      throw new StoreUnavailable("reading Secret " + id + " failed (HTTP " + e.getCode() + ")", e);
+      throw new StoreUnavailable(
+          "reading " + kind + " " + id + " failed (HTTP " + e.getCode() + ")", e);
     }
-    secrets.put(
+    cache.put(
         id,
-        new CachedSecret(
-            data, System.nanoTime() + Duration.ofSeconds(secretCacheSeconds).toNanos()));
-    return data;
+        new Cached<>(value, System.nanoTime() + Duration.ofSeconds(secretCacheSeconds).toNanos()));
+    return value;
   }
 
   private static Map<String, String> decode(Secret secret) {

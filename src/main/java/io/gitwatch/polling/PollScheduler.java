@@ -39,7 +39,9 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
  * Keeps one non-persistent EJB timer per GitRepo, armed for its next poll: the effective interval
  * plus jitter, capped exponential backoff after failures, and "now" after a verified webhook.
  * Timeouts run concurrently ({@code @Lock(READ)}); a semaphore bounds the polls in flight, and a
- * GitRepo is never polled twice at once.
+ * GitRepo is never polled twice at once. A poll whose repository already has an ls-remote in flight
+ * gives its slot back at once ({@link RemoteHeads.Busy}) and comes back a second later for the
+ * shared answer, so GitRepos of one slow repository hold one slot, not all of them.
  */
 @Singleton
 @Startup
@@ -210,15 +212,16 @@ public class PollScheduler {
       arm(id, BUSY_RETRY, request.fresh(), request.due());
       return;
     }
-    // How late polls start against their schedule: the measure of whether this replica keeps up.
-    timerLag.update(Duration.ofMillis(Math.max(0, lag)));
     boolean ok = false;
+    boolean busy = false;
     String[] nsName = id.split("/", 2);
     started.put(id, System.nanoTime());
     try {
       // Share a recent ls-remote of the same repository, unless a webhook asked for the truth now.
       Duration maxAge = request.fresh() ? Duration.ZERO : sharingWindow(nsName);
       ok = poller.poll(nsName[0], nsName[1], maxAge);
+    } catch (RemoteHeads.Busy e) {
+      busy = true;
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Poll of " + id + " failed unexpectedly", e);
     } finally {
@@ -226,6 +229,12 @@ public class PollScheduler {
       slots.release();
       inFlight.remove(id);
     }
+    if (busy) {
+      arm(id, BUSY_RETRY, request.fresh(), request.due());
+      return;
+    }
+    // How late polls start against their schedule: the measure of whether this replica keeps up.
+    timerLag.update(Duration.ofMillis(Math.max(0, lag)));
     int failed = ok ? 0 : failures.merge(id, 1, Integer::sum);
     if (ok) {
       failures.remove(id);

@@ -43,8 +43,10 @@ public class PollStatusWriter {
       // and the CRD schema (type: string) refused the whole patch with a 422.
       patch.setConditions(gitPolling("True", null, null, time));
     } else {
-      changed = !hasCondition(status, "False", "PollFailed", polled.failure());
-      patch.setConditions(gitPolling("False", "PollFailed", polled.failure(), time));
+      // A fixed reason code and our own message: never text the remote sent.
+      String reason = polled.reason().code();
+      changed = !hasCondition(status, "False", reason, polled.failure());
+      patch.setConditions(gitPolling("False", reason, polled.failure(), time));
     }
     if (changed) {
       patch.setLastPollingTriggered(time);

@@ -2,7 +2,6 @@ package io.gitwatch.polling;
 
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoIndex;
-import io.gitwatch.gitrepo.GitRepoSpec;
 import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.gitrepo.StoreUnavailable;
 import jakarta.annotation.PostConstruct;
@@ -13,28 +12,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
 /**
- * Polls one GitRepo: resolves its credentials, asks the remote for the head of the ref it tracks,
- * and fires {@link Polled} with what the remote said. GitRepos on the same URL with the same
- * credentials share one ls-remote per interval: one answer lists every branch and tag.
+ * Polls one GitRepo: checks its URL against the egress policy, resolves its credentials, asks the
+ * remote (through {@link RemoteHeads}, which shares ls-remotes between GitRepos of one repository)
+ * for the head of the ref it tracks, and fires {@link Polled} with what was found.
  */
 @ApplicationScoped
 public class Poller {
 
   private static final Logger LOG = Logger.getLogger(Poller.class.getName());
-  private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
   // A failing repository repeats its Warning event at most this often, unless the failure changes.
   private static final Duration FAILURE_EVENT_EVERY = Duration.ofMinutes(10);
 
   @Inject GitRepoStore store;
   @Inject GitRepoIndex index;
+  @Inject PollCredentials credentials;
   @Inject Event<Polled> polled;
   @Inject MetricRegistry metrics;
 
@@ -42,22 +41,54 @@ public class Poller {
   @ConfigProperty(name = "gitwatch.polling.timeout", defaultValue = "30s")
   String timeout;
 
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.max-advertisement-bytes", defaultValue = "8388608")
+  long maxAdvertisementBytes;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.max-concurrent", defaultValue = "16")
+  int maxConcurrent;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.max-shared-bytes", defaultValue = "67108864")
+  long maxSharedBytes;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.allowed-schemes")
+  Optional<String> allowedSchemes;
+
+  @Inject
+  @ConfigProperty(
+      name = "gitwatch.polling.denied-networks",
+      defaultValue = EgressPolicy.DEFAULT_DENIED_NETWORKS)
+  String deniedNetworks;
+
   private RemoteHeads remoteHeads;
   private volatile Instant lastSuccess;
-  private final Map<Source, Listed> recent = new ConcurrentHashMap<>();
-  private final Map<Source, Object> sourceLocks = new ConcurrentHashMap<>();
   private final Map<String, Reported> reportedFailures = new ConcurrentHashMap<>();
-
-  /** Where refs come from: equal sources give equal answers. */
-  private record Source(String url, Credentials credentials, TransportOptions options) {}
-
-  private record Listed(Refs refs, long atNanos) {}
 
   private record Reported(String message, long atNanos) {}
 
   @PostConstruct
   void init() {
-    remoteHeads = new RemoteHeads(PollingInterval.parseGo(timeout));
+    EgressPolicy egress =
+        EgressPolicy.of(
+            allowedSchemes
+                .filter(s -> !s.isBlank())
+                .orElse(EgressPolicy.defaultSchemes(store.isLocal())),
+            deniedNetworks);
+    LOG.info("Polling egress: " + egress);
+    remoteHeads =
+        new RemoteHeads(
+            new RemoteHeads.Limits(
+                PollingInterval.parseGo(timeout),
+                maxAdvertisementBytes,
+                maxConcurrent,
+                maxSharedBytes),
+            egress,
+            Proxies.fromEnvironment(System.getenv()));
+    // Calls that really reach a remote; shared answers are not counted.
+    remoteHeads.onRemoteCall(() -> metrics.counter("gitwatch_ls_remote_calls").inc());
   }
 
   /**
@@ -65,6 +96,7 @@ public class Poller {
    *
    * @param maxAge how old a shared ls-remote answer may be; zero asks the remote now
    * @return true when the remote answered (or the GitRepo is gone), false when the poll failed
+   * @throws RemoteHeads.Busy when every ls-remote slot is taken: nothing happened, try again soon
    */
   public boolean poll(String namespace, String name, Duration maxAge) {
     GitRepo gitRepo = index.get(namespace, name).orElse(null);
@@ -75,11 +107,15 @@ public class Poller {
     long start = System.nanoTime();
     Polled result;
     try {
-      result = Polled.found(latest(gitRepo), at, head(gitRepo, maxAge).commit());
+      remoteHeads.check(gitRepo.spec().getRepo()); // refused before any Secret is read
+      Credentials auth = credentials.of(gitRepo);
+      Head head = remoteHeads.poll(gitRepo.spec(), auth, maxAge);
+      result = Polled.found(latest(gitRepo), at, head.commit());
     } catch (RemoteHeadsException e) {
-      result = Polled.failed(latest(gitRepo), at, e.getMessage());
-    } catch (StoreUnavailable e) {
-      result = Polled.failed(latest(gitRepo), at, "the credentials Secret could not be read");
+      if (e.detail() != null) {
+        LOG.info(() -> "poll of " + gitRepo.id() + ": " + e.reason().code() + ": " + e.detail());
+      }
+      result = Polled.failed(latest(gitRepo), at, e.reason(), e.getMessage());
     }
     String outcome = result.succeeded() ? "success" : "failure";
     try {
@@ -104,50 +140,6 @@ public class Poller {
     return lastSuccess;
   }
 
-  private Head head(GitRepo gitRepo, Duration maxAge) {
-    GitRepoSpec spec = gitRepo.spec();
-    Credentials credentials = credentials(gitRepo);
-    String revision = spec.getRevision();
-    if (revision != null && FULL_SHA.matcher(revision.trim()).matches()) {
-      return remoteHeads.resolve(spec, credentials); // a pinned commit: the remote is not asked
-    }
-    var source = new Source(spec.getRepo(), credentials, TransportOptions.of(spec));
-    return RemoteHeads.pick(refs(source, maxAge), spec);
-  }
-
-  private Refs refs(Source source, Duration maxAge) {
-    // One ls-remote at a time per source, so GitRepos polled together share its answer.
-    synchronized (sourceLocks.computeIfAbsent(source, s -> new Object())) {
-      Listed listed = recent.get(source);
-      if (listed != null && System.nanoTime() - listed.atNanos() < maxAge.toNanos()) {
-        return listed.refs();
-      }
-      metrics.counter("gitwatch_ls_remote_calls").inc();
-      Refs refs = remoteHeads.listRefs(source.url(), source.credentials(), source.options());
-      recent.put(source, new Listed(refs, System.nanoTime()));
-      return refs;
-    }
-  }
-
-  private Credentials credentials(GitRepo gitRepo) {
-    String secretName = gitRepo.spec().getClientSecretName();
-    if (secretName == null || secretName.isBlank()) {
-      return Credentials.none();
-    }
-    String namespace = gitRepo.getMetadata().getNamespace();
-    Map<String, String> data =
-        store
-            .secret(namespace, secretName.trim())
-            .orElseThrow(
-                () ->
-                    new RemoteHeadsException(
-                        "clientSecretName "
-                            + secretName
-                            + " does not exist in namespace "
-                            + namespace));
-    return Credentials.fromSecret(null, data);
-  }
-
   // Events for users: every new commit, and failures rate-limited so a broken repo does not flood.
   private void report(GitRepo gitRepo, Polled result) {
     if (result.succeeded()) {
@@ -157,14 +149,22 @@ public class Poller {
       }
       return;
     }
-    LOG.info(() -> "poll of " + gitRepo.id() + " failed: " + result.failure());
+    LOG.info(
+        () ->
+            "poll of "
+                + gitRepo.id()
+                + " failed: "
+                + result.reason().code()
+                + ": "
+                + RemoteHeadsException.escaped(result.failure()));
     Reported last = reportedFailures.get(gitRepo.id());
     long now = System.nanoTime();
     if (last == null
         || !Objects.equals(last.message(), result.failure())
         || now - last.atNanos() > FAILURE_EVENT_EVERY.toNanos()) {
       reportedFailures.put(gitRepo.id(), new Reported(result.failure(), now));
-      store.recordEvent(gitRepo, true, "FailedToCheckCommit", result.failure());
+      store.recordEvent(
+          gitRepo, true, "FailedToCheckCommit", result.reason().code() + ": " + result.failure());
     }
   }
 
