@@ -15,7 +15,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +26,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -76,10 +74,10 @@ public class FileGitRepoStore implements GitRepoStore {
 
   // The merged view of all files, guarded by "this"; files in name order, the first one wins.
   private final SortedMap<Path, ManifestFile.Contents> files = new TreeMap<>();
-  private final Map<String, Path> owners = new HashMap<>();
-  private final Map<String, ManifestFile.Entry> indexed = new HashMap<>();
+  private final Map<GitRepoId, Path> owners = new HashMap<>();
+  private final Map<GitRepoId, ManifestFile.Entry> indexed = new HashMap<>();
   private final Map<Path, Set<String>> reported = new HashMap<>();
-  private final Set<String> duplicates = new HashSet<>();
+  private final Set<GitRepoId> duplicates = new HashSet<>();
   private final Map<String, StoredSecret> secrets = new ConcurrentHashMap<>();
   private final Map<String, Map<String, String>> configMaps = new ConcurrentHashMap<>();
 
@@ -146,12 +144,6 @@ public class FileGitRepoStore implements GitRepoStore {
     return directory != null && Files.isDirectory(directory) && Files.isReadable(directory);
   }
 
-  /** Without a cluster there is one replica: it is the poller. */
-  @Override
-  public void elect(String name, Duration leaseDuration, Runnable onStart, Runnable onStop) {
-    CompletableFuture.runAsync(onStart);
-  }
-
   /** There is no event sink without a cluster: the log is where a file-mode user looks. */
   @Override
   public void recordEvent(GitRepo gitRepo, boolean warning, String reason, String message) {
@@ -189,7 +181,7 @@ public class FileGitRepoStore implements GitRepoStore {
     String namespace =
         Objects.requireNonNullElse(
             gitRepo.getMetadata().getNamespace(), ManifestFile.DEFAULT_NAMESPACE);
-    String id = namespace + "/" + name;
+    GitRepoId id = new GitRepoId(namespace, name);
     Map<String, Object> status = ManifestFile.fields(patch);
     for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
       Path file = owner(id);
@@ -375,7 +367,7 @@ public class FileGitRepoStore implements GitRepoStore {
   private synchronized void apply(Path file, ManifestFile.Contents contents) {
     ManifestFile.Contents old = contents == null ? files.remove(file) : files.put(file, contents);
     report(file, contents == null ? null : contents.problems());
-    var gitRepoIds = new LinkedHashSet<String>();
+    var gitRepoIds = new LinkedHashSet<GitRepoId>();
     var secretIds = new LinkedHashSet<String>();
     var configMapIds = new LinkedHashSet<String>();
     for (ManifestFile.Contents c : Stream.of(old, contents).filter(Objects::nonNull).toList()) {
@@ -389,7 +381,7 @@ public class FileGitRepoStore implements GitRepoStore {
   }
 
   /** Puts the winning definition of a GitRepo into the index, or removes it when none is left. */
-  private void resolveGitRepo(String id) {
+  private void resolveGitRepo(GitRepoId id) {
     Path winner = null;
     ManifestFile.Entry entry = null;
     var others = new ArrayList<Path>();
@@ -435,7 +427,7 @@ public class FileGitRepoStore implements GitRepoStore {
     data.ifPresentOrElse(d -> configMaps.put(id, d), () -> configMaps.remove(id));
   }
 
-  private void warnOfDuplicates(String id, Path winner, List<Path> others) {
+  private void warnOfDuplicates(GitRepoId id, Path winner, List<Path> others) {
     if (others.isEmpty()) {
       duplicates.remove(id);
     } else if (duplicates.add(id)) {
@@ -459,7 +451,7 @@ public class FileGitRepoStore implements GitRepoStore {
     reported.put(file, Set.copyOf(problems));
   }
 
-  private synchronized Path owner(String id) {
+  private synchronized Path owner(GitRepoId id) {
     return owners.get(id);
   }
 

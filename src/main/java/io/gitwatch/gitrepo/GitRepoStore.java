@@ -1,6 +1,5 @@
 package io.gitwatch.gitrepo;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,13 +52,6 @@ public interface GitRepoStore {
    * @param warning true for a Warning, false for a Normal event
    */
   void recordEvent(GitRepo gitRepo, boolean warning, String reason, String message);
-
-  /**
-   * Takes part in the election of the one replica that polls: {@code onStart} runs (on another
-   * thread) when this replica becomes the poller, {@code onStop} when it stops being it.
-   * Kubernetes: the holder of a Lease; without a cluster there is one replica, so it polls at once.
-   */
-  void elect(String name, Duration leaseDuration, Runnable onStart, Runnable onStop);
 
   /**
    * Fleet's tenant restrictions (GitRepoRestriction and Policy objects) of a namespace; {@link

@@ -75,7 +75,7 @@ final class ManifestFile {
    * and the documents that were skipped, each with the reason.
    */
   record Contents(
-      Map<String, Entry> gitRepos,
+      Map<GitRepoId, Entry> gitRepos,
       Map<String, StoredSecret> secrets,
       Map<String, Map<String, String>> configMaps,
       List<String> problems) {
@@ -124,7 +124,7 @@ final class ManifestFile {
    * Reads every document; one that is not a valid GitRepo or Secret is a problem, not a failure.
    */
   Contents contents() {
-    var gitRepos = new LinkedHashMap<String, Entry>();
+    var gitRepos = new LinkedHashMap<GitRepoId, Entry>();
     var secrets = new LinkedHashMap<String, StoredSecret>();
     var configMaps = new LinkedHashMap<String, Map<String, String>>();
     var problems = new ArrayList<String>();
@@ -271,7 +271,7 @@ final class ManifestFile {
 
   private static String add(
       Map<?, ?> manifest,
-      Map<String, Entry> gitRepos,
+      Map<GitRepoId, Entry> gitRepos,
       Map<String, StoredSecret> secrets,
       Map<String, Map<String, String>> configMaps) {
     Object kind = manifest.get("kind");
@@ -291,7 +291,7 @@ final class ManifestFile {
     return null;
   }
 
-  private static String addGitRepo(Map<?, ?> manifest, Map<String, Entry> gitRepos) {
+  private static String addGitRepo(Map<?, ?> manifest, Map<GitRepoId, Entry> gitRepos) {
     GitRepo gitRepo = SERIALIZATION.convertValue(manifest, GitRepo.class);
     var metadata = gitRepo.getMetadata();
     if (metadata == null || isBlank(metadata.getName())) {

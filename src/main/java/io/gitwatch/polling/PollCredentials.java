@@ -1,5 +1,6 @@
 package io.gitwatch.polling;
 
+import io.gitwatch.gitrepo.Admission;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.gitrepo.StoreUnavailable;
@@ -9,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -38,7 +40,7 @@ public class PollCredentials {
 
   @Inject
   @ConfigProperty(name = "gitwatch.polling.timeout", defaultValue = "30s")
-  String timeout;
+  Duration timeout;
 
   private GitHubAppTokens gitHubApps;
 
@@ -54,21 +56,26 @@ public class PollCredentials {
     gitHubApps =
         new GitHubAppTokens(
             URI.create(gitHubApiUrl),
-            PollingInterval.parseGo(timeout),
+            timeout,
             Proxies.fromEnvironment(System.getenv()),
             Clock.systemUTC());
   }
 
   /**
-   * The one place that names a GitRepo's credentials Secret: {@code spec.clientSecretName}, or none
-   * (anonymous). Defaults slot in here as non-explicit names: Fleet's restriction objects' {@code
-   * defaultClientSecretName}, and Fleet's own {@code gitcredential} (not read yet: it would cost
-   * every GitRepo without credentials an API call per poll).
+   * The one place that names a GitRepo's credentials Secret: {@code spec.clientSecretName}, else
+   * the {@code defaultClientSecretName} of its namespace's restriction objects (as Fleet applies
+   * it), else none (anonymous). Fleet's own {@code gitcredential} is not read: it would cost every
+   * GitRepo without credentials an API call per poll.
    */
-  public Optional<SecretName> secretName(GitRepo gitRepo) {
+  public Optional<SecretName> secretName(GitRepo gitRepo, Admission admission) {
     String named = gitRepo.spec().getClientSecretName();
     if (named != null && !named.isBlank()) {
       return Optional.of(new SecretName(named.strip(), true));
+    }
+    String byDefault = admission.clientSecretName();
+    if (byDefault != null && !byDefault.isBlank()) {
+      // Fleet writes the default into the spec, so a missing one fails there as a named one does.
+      return Optional.of(new SecretName(byDefault.strip(), true));
     }
     return Optional.empty();
   }
@@ -77,8 +84,8 @@ public class PollCredentials {
    * @throws RemoteHeadsException reason CredentialsUnusable (missing or unusable Secret), or
    *     CredentialsUnavailable (the store did not answer), or a GitHub App token failure
    */
-  public Credentials of(GitRepo gitRepo) {
-    Optional<SecretName> name = secretName(gitRepo);
+  public Credentials of(GitRepo gitRepo, Admission admission) {
+    Optional<SecretName> name = secretName(gitRepo, admission);
     if (name.isEmpty()) {
       return Credentials.none();
     }

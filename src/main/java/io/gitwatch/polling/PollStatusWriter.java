@@ -23,6 +23,7 @@ import java.util.Objects;
 public class PollStatusWriter {
 
   static final String GIT_POLLING = "GitPolling";
+  static final String INVALID_POLLING_INTERVAL = "InvalidPollingInterval";
 
   @Inject GitRepoStore store;
 
@@ -33,15 +34,17 @@ public class PollStatusWriter {
     var patch = new GitRepoStatus();
     boolean changed;
     if (polled.succeeded()) {
+      // An ignored spec field is said on the condition, so the user sees it where they look.
+      String reason = polled.notice() == null ? null : INVALID_POLLING_INTERVAL;
       changed =
           !polled.commit().equals(status.getCommit())
               || !polled.commit().equals(status.getPollingCommit())
-              || !hasCondition(status, "True", "", "");
+              || !hasCondition(status, "True", blank(reason), blank(polled.notice()));
       patch.setCommit(polled.commit());
       patch.setPollingCommit(polled.commit());
       // Empty reason and message are left out: sent as "" they reached a real API server as null,
       // and the CRD schema (type: string) refused the whole patch with a 422.
-      patch.setConditions(gitPolling("True", null, null, time));
+      patch.setConditions(gitPolling("True", reason, polled.notice(), time));
     } else {
       // A fixed reason code and our own message: never text the remote sent.
       String reason = polled.reason().code();

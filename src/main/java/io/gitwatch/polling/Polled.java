@@ -10,16 +10,23 @@ import java.time.Instant;
  * @param reason the fixed reason code of the failure, or null on success
  * @param failure a message in our own words a user can act on (no secret material, nothing the
  *     remote sent), or null on success
+ * @param notice on success, something in the spec the user should fix (an invalid {@code
+ *     pollingInterval} that was ignored); null when there is nothing to say
  */
 public record Polled(
-    GitRepo gitRepo, Instant at, String commit, FailureReason reason, String failure) {
+    GitRepo gitRepo,
+    Instant at,
+    String commit,
+    FailureReason reason,
+    String failure,
+    String notice) {
 
-  static Polled found(GitRepo gitRepo, Instant at, String commit) {
-    return new Polled(gitRepo, at, commit, null, null);
+  static Polled found(GitRepo gitRepo, Instant at, String commit, String notice) {
+    return new Polled(gitRepo, at, commit, null, null, notice);
   }
 
   static Polled failed(GitRepo gitRepo, Instant at, FailureReason reason, String failure) {
-    return new Polled(gitRepo, at, null, reason, failure);
+    return new Polled(gitRepo, at, null, reason, failure, null);
   }
 
   public boolean succeeded() {

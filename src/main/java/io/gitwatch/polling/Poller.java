@@ -1,7 +1,8 @@
 package io.gitwatch.polling;
 
+import io.gitwatch.gitrepo.Admission;
 import io.gitwatch.gitrepo.GitRepo;
-import io.gitwatch.gitrepo.GitRepoIndex;
+import io.gitwatch.gitrepo.GitRepoId;
 import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.gitrepo.StoreUnavailable;
 import jakarta.annotation.PostConstruct;
@@ -20,26 +21,30 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
 /**
- * Polls one GitRepo: checks its URL against the egress policy, resolves its credentials, asks the
- * remote (through {@link RemoteHeads}, which shares ls-remotes between GitRepos of one repository)
- * for the head of the ref it tracks, and fires {@link Polled} with what was found.
+ * Polls one GitRepo: checks it against its namespace's restrictions and the egress policy, resolves
+ * its credentials, asks the remote (through {@link RemoteHeads}, which shares ls-remotes between
+ * GitRepos of one repository) for the head of the ref it tracks, and fires {@link Polled} with what
+ * was found.
  */
 @ApplicationScoped
 public class Poller {
+
+  /** The term of a poll that any replica may write: one a webhook asked for. */
+  public static final long ANY_TERM = -1;
 
   private static final Logger LOG = Logger.getLogger(Poller.class.getName());
   // A failing repository repeats its Warning event at most this often, unless the failure changes.
   private static final Duration FAILURE_EVENT_EVERY = Duration.ofMinutes(10);
 
   @Inject GitRepoStore store;
-  @Inject GitRepoIndex index;
   @Inject PollCredentials credentials;
+  @Inject PollingLease lease;
   @Inject Event<Polled> polled;
   @Inject MetricRegistry metrics;
 
   @Inject
   @ConfigProperty(name = "gitwatch.polling.timeout", defaultValue = "30s")
-  String timeout;
+  Duration timeout;
 
   @Inject
   @ConfigProperty(name = "gitwatch.polling.max-advertisement-bytes", defaultValue = "8388608")
@@ -65,9 +70,19 @@ public class Poller {
 
   private RemoteHeads remoteHeads;
   private volatile Instant lastSuccess;
-  private final Map<String, Reported> reportedFailures = new ConcurrentHashMap<>();
+  private final Map<GitRepoId, Reported> reportedFailures = new ConcurrentHashMap<>();
 
   private record Reported(String message, long atNanos) {}
+
+  /**
+   * One poll: what the remote said, and whether it was recorded on the GitRepo (not when the status
+   * write failed, nor when the Lease term it ran in ended meanwhile).
+   */
+  public record Outcome(Polled polled, boolean recorded) {
+    public boolean succeeded() {
+      return polled.succeeded() && recorded;
+    }
+  }
 
   @PostConstruct
   void init() {
@@ -80,11 +95,7 @@ public class Poller {
     LOG.info("Polling egress: " + egress);
     remoteHeads =
         new RemoteHeads(
-            new RemoteHeads.Limits(
-                PollingInterval.parseGo(timeout),
-                maxAdvertisementBytes,
-                maxConcurrent,
-                maxSharedBytes),
+            new RemoteHeads.Limits(timeout, maxAdvertisementBytes, maxConcurrent, maxSharedBytes),
             egress,
             Proxies.fromEnvironment(System.getenv()));
     // Calls that really reach a remote; shared answers are not counted.
@@ -92,52 +103,66 @@ public class Poller {
   }
 
   /**
-   * Polls the GitRepo as the index knows it now.
+   * Polls the GitRepo and records what the remote said.
    *
    * @param maxAge how old a shared ls-remote answer may be; zero asks the remote now
-   * @return true when the remote answered (or the GitRepo is gone), false when the poll failed
-   * @throws RemoteHeads.Busy when every ls-remote slot is taken: nothing happened, try again soon
+   * @param term the Lease term a scheduled poll runs in, or {@link #ANY_TERM}
+   * @throws RemoteHeads.Busy when the repository's ls-remote is in flight, or every slot is taken:
+   *     nothing happened, try again soon
    */
-  public boolean poll(String namespace, String name, Duration maxAge) {
-    GitRepo gitRepo = index.get(namespace, name).orElse(null);
-    if (gitRepo == null) {
-      return true;
-    }
+  public Outcome poll(GitRepo gitRepo, Duration maxAge, long term) {
     Instant at = Instant.now();
     long start = System.nanoTime();
-    Polled result;
-    try {
-      remoteHeads.check(gitRepo.spec().getRepo()); // refused before any Secret is read
-      Credentials auth = credentials.of(gitRepo);
-      Head head = remoteHeads.poll(gitRepo.spec(), auth, maxAge);
-      result = Polled.found(latest(gitRepo), at, head.commit());
-    } catch (RemoteHeadsException e) {
-      if (e.detail() != null) {
-        LOG.info(() -> "poll of " + gitRepo.id() + ": " + e.reason().code() + ": " + e.detail());
-      }
-      result = Polled.failed(latest(gitRepo), at, e.reason(), e.getMessage());
-    }
+    Polled result = ask(gitRepo, maxAge, at);
     String outcome = result.succeeded() ? "success" : "failure";
-    try {
-      report(gitRepo, result);
-      polled.fire(result);
-    } catch (StoreUnavailable e) {
-      // The remote answered but its answer could not be recorded: a failed poll, retried with
-      // backoff, and decided again then against the status the API server really holds.
-      LOG.info(() -> "poll of " + gitRepo.id() + ": " + e.getMessage());
-      outcome = "write_failed";
+    boolean recorded = false;
+    if (term != ANY_TERM && !lease.holds(term)) {
+      // The Lease moved on while the remote was asked: the new holder polls and writes.
+      outcome = "lease_lost";
+    } else {
+      try {
+        report(gitRepo, result);
+        polled.fire(result);
+        recorded = true;
+      } catch (StoreUnavailable e) {
+        // The remote answered but its answer could not be recorded: a failed poll, retried with
+        // backoff, and decided again then against the status the API server really holds.
+        LOG.info(() -> "poll of " + gitRepo.id() + ": " + e.getMessage());
+        outcome = "write_failed";
+      }
     }
     metrics.counter("gitwatch_polls", new Tag("outcome", outcome)).inc();
     metrics.timer("gitwatch_poll_duration").update(Duration.ofNanos(System.nanoTime() - start));
     if (outcome.equals("success")) {
       lastSuccess = at;
     }
-    return outcome.equals("success");
+    return new Outcome(result, recorded);
   }
 
   /** When a poll last succeeded, or null before the first. */
   public Instant lastSuccess() {
     return lastSuccess;
+  }
+
+  private Polled ask(GitRepo gitRepo, Duration maxAge, Instant at) {
+    try {
+      Admission admission =
+          store.restrictions(gitRepo.getMetadata().getNamespace()).admit(gitRepo.spec());
+      if (!admission.allowed()) {
+        // Nothing is read or contacted for a GitRepo its namespace's restrictions refuse.
+        throw new RemoteHeadsException(FailureReason.RESTRICTED, admission.refusal());
+      }
+      remoteHeads.check(gitRepo.spec().getRepo()); // refused before any Secret is read
+      Credentials auth = credentials.of(gitRepo, admission);
+      Head head = remoteHeads.poll(gitRepo.spec(), auth, maxAge);
+      return Polled.found(
+          gitRepo, at, head.commit(), PollingInterval.problem(gitRepo.spec()).orElse(null));
+    } catch (RemoteHeadsException e) {
+      if (e.detail() != null) {
+        LOG.info(() -> "poll of " + gitRepo.id() + ": " + e.reason().code() + ": " + e.detail());
+      }
+      return Polled.failed(gitRepo, at, e.reason(), e.getMessage());
+    }
   }
 
   // Events for users: every new commit, and failures rate-limited so a broken repo does not flood.
@@ -166,12 +191,5 @@ public class Poller {
       store.recordEvent(
           gitRepo, true, "FailedToCheckCommit", result.reason().code() + ": " + result.failure());
     }
-  }
-
-  // The status may have moved while the remote was asked (a webhook write): decide on the newest.
-  private GitRepo latest(GitRepo gitRepo) {
-    return index
-        .get(gitRepo.getMetadata().getNamespace(), gitRepo.getMetadata().getName())
-        .orElse(gitRepo);
   }
 }

@@ -1,9 +1,13 @@
 package io.gitwatch.polling;
 
+import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoSpec;
 import io.gitwatch.gitrepo.GitRepoStatus;
 import io.gitwatch.gitrepo.GoDuration;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -16,11 +20,6 @@ public final class PollingInterval {
   private static final int JITTER_PERCENT = 10;
 
   private PollingInterval() {}
-
-  /** Parses a Go duration: see {@link GoDuration#parse}. */
-  public static Duration parseGo(String text) {
-    return GoDuration.parse(text);
-  }
 
   /**
    * The interval a GitRepo polls at: {@code spec.pollingInterval} when set and greater than zero;
@@ -60,7 +59,7 @@ public final class PollingInterval {
     if (text == null || text.isBlank()) {
       return Optional.empty();
     }
-    Duration interval = parseGo(text);
+    Duration interval = GoDuration.parse(text);
     return interval.isZero() ? Optional.empty() : Optional.of(interval);
   }
 
@@ -77,9 +76,59 @@ public final class PollingInterval {
     }
   }
 
-  /** Whether the GitRepo must not be polled at all ({@code spec.disablePolling: true}). */
-  public static boolean disabled(GitRepoSpec spec) {
-    return spec != null && Boolean.TRUE.equals(spec.getDisablePolling());
+  /**
+   * The annotation that switches Gitwatch's polling of one GitRepo on or off, whatever else says.
+   */
+  public static final String ANNOTATION = "gitwatch.io/polling";
+
+  /**
+   * Whether Gitwatch polls the GitRepo on a schedule: {@code gitwatch.io/polling: enabled} or
+   * {@code disabled} wins; otherwise, when Gitwatch replaces Fleet's poller, always ({@code
+   * spec.disablePolling} then only turns Fleet's poller off); otherwise unless {@code
+   * spec.disablePolling: true}.
+   */
+  public static boolean scheduled(GitRepo gitRepo, boolean replaceFleetPoller) {
+    String annotation = annotation(gitRepo);
+    if ("enabled".equals(annotation)) {
+      return true;
+    }
+    if ("disabled".equals(annotation)) {
+      return false;
+    }
+    return replaceFleetPoller || !Boolean.TRUE.equals(gitRepo.spec().getDisablePolling());
+  }
+
+  /**
+   * Whether Gitwatch may contact the GitRepo's remote at all, after a webhook too: not when {@code
+   * gitwatch.io/polling: disabled}.
+   */
+  public static boolean contactsRemote(GitRepo gitRepo) {
+    return !"disabled".equals(annotation(gitRepo));
+  }
+
+  /**
+   * Whether two versions of a GitRepo are polled alike: the same remote and ref, credentials, TLS
+   * options and interval, and both scheduled or both not. Status writes (ours or Fleet's) never
+   * change this.
+   */
+  public static boolean samePoll(GitRepo before, GitRepo after, boolean replaceFleetPoller) {
+    var a = before.spec();
+    var b = after.spec();
+    return Objects.equals(a.getRepo(), b.getRepo())
+        && Objects.equals(a.getBranch(), b.getBranch())
+        && Objects.equals(a.getRevision(), b.getRevision())
+        && Objects.equals(a.getPollingInterval(), b.getPollingInterval())
+        && Objects.equals(a.getClientSecretName(), b.getClientSecretName())
+        && Objects.equals(a.getCaBundle(), b.getCaBundle())
+        && Objects.equals(a.getInsecureSkipTLSVerify(), b.getInsecureSkipTLSVerify())
+        && scheduled(before, replaceFleetPoller) == scheduled(after, replaceFleetPoller);
+  }
+
+  private static String annotation(GitRepo gitRepo) {
+    Map<String, String> annotations =
+        gitRepo.getMetadata() == null ? null : gitRepo.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(ANNOTATION);
+    return value == null ? null : value.strip().toLowerCase(Locale.ROOT);
   }
 
   /**

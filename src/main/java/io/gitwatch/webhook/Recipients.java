@@ -1,6 +1,7 @@
 package io.gitwatch.webhook;
 
 import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoId;
 import io.gitwatch.gitrepo.GitRepoIndex;
 import io.gitwatch.gitrepo.RepoKey;
 import io.gitwatch.gitrepo.Restrictions;
@@ -37,7 +38,7 @@ final class Recipients {
    * namespace's restrictions refuse is not one of them.
    */
   List<Target> matching(Push push) {
-    Map<String, GitRepo> candidates = new LinkedHashMap<>();
+    Map<GitRepoId, GitRepo> candidates = new LinkedHashMap<>();
     for (String url : push.repoUrls()) {
       RepoKey.of(url)
           .ifPresent(key -> index.byRepoKey(key).forEach(g -> candidates.putIfAbsent(g.id(), g)));

@@ -200,7 +200,7 @@ public class WebhookResource {
       return ignored(seen, "the push only deletes refs");
     }
     List<Target> verified = recipients.verified(push, delivery);
-    seen.matched = verified.stream().map(t -> t.gitRepo().id()).sorted().toList();
+    seen.matched = verified.stream().map(t -> t.gitRepo().id().toString()).sorted().toList();
     // Checked only once verified, so a forged copy of a known id learns nothing and changes
     // nothing.
     if (recent.isRepeat(provider, deliveryId)) {

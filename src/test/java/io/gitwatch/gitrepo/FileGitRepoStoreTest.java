@@ -86,10 +86,10 @@ class FileGitRepoStoreTest {
     assertThat(store.isReachable()).isTrue();
     assertThat(index.size()).isEqualTo(3);
     assertThat(byRepo("https://github.com/example/one.git"))
-        .extracting(GitRepo::id)
+        .extracting(g -> g.id().toString())
         .containsExactly("default/one");
     assertThat(byRepo("https://github.com/example/two"))
-        .extracting(GitRepo::id)
+        .extracting(g -> g.id().toString())
         .contains("fleet-local/two");
     assertThat(byRepo("https://gitlab.com/example/three")).hasSize(1);
     assertThat(store.secret("default", "hooks"))
@@ -160,7 +160,9 @@ class FileGitRepoStoreTest {
 
     start();
 
-    assertThat(index.all()).extracting(GitRepo::id).containsOnly("default/fine", "default/good");
+    assertThat(index.all())
+        .extracting(g -> g.id().toString())
+        .containsOnly("default/fine", "default/good");
     assertThat(store.isSynced()).isTrue();
     assertThat(store.isReachable()).isTrue();
     assertThat(warnings.messages())

@@ -154,7 +154,6 @@ class FleetCrdRealApiIT {
                 "tenant-git"));
     create(RestrictionInformers.GIT_REPO_RESTRICTIONS, restriction);
     KubernetesGitRepoStore store = store();
-    store.start();
     await().atMost(Duration.ofSeconds(20)).until(store::isSynced);
 
     await()
@@ -211,8 +210,10 @@ class FleetCrdRealApiIT {
     store.index = new GitRepoIndex();
     store.watchNamespaces = Optional.empty();
     store.writeAttempts = 10;
+    store.writeTimeout = Duration.ofSeconds(5);
     store.secretCacheSeconds = 10;
     store.namespace = "gitwatch";
+    store.start();
     stores.add(store);
     return store;
   }

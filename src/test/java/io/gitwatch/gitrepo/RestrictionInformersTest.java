@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Fleet's restriction objects, watched in fabric8's mock API server with Fleet's own CRDs. */
@@ -18,11 +17,6 @@ class RestrictionInformersTest {
 
   final ApiServer api = ApiServer.start();
   final RestrictionInformers informers = new RestrictionInformers(api.client());
-
-  @BeforeEach
-  void installFleetCrds() {
-    api.installFleetRestrictionCrds();
-  }
 
   @AfterEach
   void stop() {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gitwatch.testing.ApiServer;
 import io.gitwatch.testing.GitRepos;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +102,9 @@ class StatusConditionsTest {
     store.namespace = "gitwatch";
     store.watchNamespaces = Optional.of(List.of("team"));
     store.writeAttempts = 4;
+    store.writeTimeout = Duration.ofSeconds(5);
+    store.secretCacheSeconds = 10;
+    store.start();
     return store;
   }
 }

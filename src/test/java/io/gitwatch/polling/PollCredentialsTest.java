@@ -3,10 +3,13 @@ package io.gitwatch.polling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gitwatch.gitrepo.Admission;
 import io.gitwatch.gitrepo.FileGitRepoStore;
 import io.gitwatch.gitrepo.FileStores;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoIndex;
+import io.gitwatch.gitrepo.GitRepoSpec;
+import io.gitwatch.gitrepo.Restrictions;
 import io.gitwatch.testing.LoopbackGitServer;
 import io.gitwatch.testing.LoopbackSshServer;
 import java.io.IOException;
@@ -14,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * manifests of GitRepos, Secrets and Fleet's {@code known-hosts} ConfigMap in a directory.
  */
 class PollCredentialsTest {
+
+  /** No restriction objects: the GitRepo's own clientSecretName or none. */
+  static final Admission ALLOWED = Restrictions.NONE.admit(new GitRepoSpec());
 
   @TempDir Path dir;
   @TempDir Path repositories;
@@ -44,7 +52,7 @@ class PollCredentialsTest {
     credentials.store = store;
     credentials.namespace = "cattle-fleet-system";
     credentials.gitHubApiUrl = "https://api.github.com";
-    credentials.timeout = "5s";
+    credentials.timeout = Duration.ofSeconds(5);
     credentials.init();
     return credentials;
   }
@@ -106,7 +114,7 @@ class PollCredentialsTest {
                   """
                       .formatted(ssh.knownHostsLine()));
 
-      Credentials found = credentials.of(gitRepo("app"));
+      Credentials found = credentials.of(gitRepo("app"), ALLOWED);
       assertThat(found.knownHosts()).contains(ssh.knownHostsLine());
       assertThat(
               new RemoteHeads(Duration.ofSeconds(10))
@@ -131,7 +139,7 @@ class PollCredentialsTest {
                 metadata: {name: known-hosts, namespace: cattle-fleet-system}
                 data: {known_hosts: "github.com ssh-ed25519 BBBB"}
                 """);
-    assertThat(credentials.of(gitRepo("app")).knownHosts())
+    assertThat(credentials.of(gitRepo("app"), ALLOWED).knownHosts())
         .isEqualTo("example.com ssh-ed25519 AAAA");
   }
 
@@ -141,7 +149,7 @@ class PollCredentialsTest {
         credentials(
             gitRepo("app", "https://example.com/r.git", "db")
                 + secret("db", null, "username: admin\npassword: hunter2"));
-    assertThatThrownBy(() -> credentials.of(gitRepo("app")))
+    assertThatThrownBy(() -> credentials.of(gitRepo("app"), ALLOWED))
         .isInstanceOf(RemoteHeadsException.class)
         .hasMessageContaining("the credentials Secret db is of type Opaque")
         .hasMessageNotContaining("hunter2")
@@ -153,10 +161,28 @@ class PollCredentialsTest {
   void aMissingNamedSecretFails() throws IOException {
     PollCredentials credentials =
         credentials(gitRepo("named", "https://example.com/r.git", "nope"));
-    assertThatThrownBy(() -> credentials.of(gitRepo("named")))
+    assertThatThrownBy(() -> credentials.of(gitRepo("named"), ALLOWED))
         .hasMessageContaining("clientSecretName nope does not exist in namespace team")
         .extracting(e -> ((RemoteHeadsException) e).reason())
         .isEqualTo(FailureReason.CREDENTIALS_UNUSABLE);
+  }
+
+  @Test
+  void theRestrictionsDefaultSecretServesAGitRepoThatNamesNone() throws IOException {
+    PollCredentials credentials =
+        credentials(
+            gitRepo("app", "https://example.com/r.git", null)
+                + secret("team-git", "kubernetes.io/basic-auth", "username: u\npassword: p"));
+    var restrictions =
+        Restrictions.combine(
+            List.of(Map.of("metadata", Map.of("name", "r"), "defaultClientSecretName", "team-git")),
+            List.of());
+    Admission admission = restrictions.admit(gitRepo("app").spec());
+
+    Credentials found = credentials.of(gitRepo("app"), admission);
+
+    assertThat(found.kind()).isEqualTo(Credentials.Kind.BASIC);
+    assertThat(found.username()).isEqualTo("u");
   }
 
   @Test
@@ -165,7 +191,7 @@ class PollCredentialsTest {
         credentials(
             gitRepo("app", "https://example.com/r.git", null)
                 + secret("gitcredential", "kubernetes.io/basic-auth", "username: u\npassword: p"));
-    assertThat(credentials.secretName(gitRepo("app"))).isEmpty();
-    assertThat(credentials.of(gitRepo("app"))).isEqualTo(Credentials.none());
+    assertThat(credentials.secretName(gitRepo("app"), ALLOWED)).isEmpty();
+    assertThat(credentials.of(gitRepo("app"), ALLOWED)).isEqualTo(Credentials.none());
   }
 }

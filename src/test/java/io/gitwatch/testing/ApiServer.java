@@ -72,6 +72,8 @@ public final class ApiServer {
     this.port = server.getPort();
     client = server.createClient();
     client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
+    // As on a Fleet cluster: Gitwatch watches Fleet's restriction objects where they exist.
+    installFleetRestrictionCrds();
   }
 
   private KubernetesMockServer listen(int port) {

@@ -221,6 +221,15 @@ public final class LoopbackGitServer implements AutoCloseable {
     return commit(name, branch, Map.of("file.txt", branch + " " + System.nanoTime()));
   }
 
+  /** Points {@code branch} at {@code commit}, as a push that lands later would. */
+  public void moveBranch(String name, String branch, String commit) {
+    try (Repository repository = open(name)) {
+      update(repository, Constants.R_HEADS + branch, ObjectId.fromString(commit));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A lightweight tag: {@code refs/tags/<tag>} pointing straight at {@code commit}. */
   public void tag(String name, String tag, String commit) {
     try (Repository repository = open(name)) {
