@@ -98,7 +98,7 @@ public final class GitRepos {
         .createOr(existing -> existing.update());
   }
 
-  private void ensureNamespace(String namespace) {
+  public void ensureNamespace(String namespace) {
     if (client.namespaces().withName(namespace).get() == null) {
       client
           .namespaces()
