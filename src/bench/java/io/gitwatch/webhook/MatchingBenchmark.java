@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoIndex;
 import io.gitwatch.gitrepo.GitRepoSpec;
+import io.gitwatch.gitrepo.Restrictions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,7 +57,7 @@ public class MatchingBenchmark {
             List.of(new RefUpdate("refs/heads/main", COMMIT)),
             "main");
     // Matching reads no Secret: verification is another benchmark's.
-    recipients = new Recipients(index, new WebhookSecrets());
+    recipients = new Recipients(index, new WebhookSecrets(), namespace -> Restrictions.NONE);
     if (match().size() != 1) {
       throw new IllegalStateException("expected one target, got " + match());
     }

@@ -1,6 +1,7 @@
 package io.gitwatch.webhook;
 
 import io.gitwatch.gitrepo.GitRepoIndex;
+import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.gitrepo.StoreUnavailable;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,11 +12,12 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,6 +37,8 @@ public class WebhookResource {
   private static final MediaType UNKNOWN_TYPE = new MediaType("unknown", "unknown");
 
   @Inject GitRepoIndex index;
+  @Inject GitRepoStore store;
+  @Inject DeliveryLimits limits;
   @Inject WebhookSecrets secrets;
   @Inject WebhookStatusWriter writer;
   @Inject Event<Pushed> pushed;
@@ -71,70 +75,106 @@ public class WebhookResource {
   void init() {
     providers = new Providers(allowSha1, bitbucketServerUrl.orElse(null));
     payloads = new PayloadReader(maxJsonDepth, maxJsonNumberLength);
-    recipients = new Recipients(index, secrets);
+    recipients = new Recipients(index, secrets, store::restrictions);
   }
 
   @POST
   @Produces(MediaType.APPLICATION_JSON)
-  public Response receive(
+  public void receive(
       @Context HttpHeaders headers,
       @HeaderParam("Content-Type") String contentType,
-      InputStream body)
-      throws IOException {
-    return handle(headers, contentType, body);
+      InputStream body,
+      @Suspended AsyncResponse response) {
+    handle(headers, contentType, body, response);
   }
 
   @POST
   @Path("{path: .+}")
   @Produces(MediaType.APPLICATION_JSON)
-  public Response receiveOnPath(
+  public void receiveOnPath(
       @Context HttpHeaders headers,
       @HeaderParam("Content-Type") String contentType,
-      InputStream body)
-      throws IOException {
-    return handle(headers, contentType, body);
+      InputStream body,
+      @Suspended AsyncResponse response) {
+    handle(headers, contentType, body, response);
   }
 
-  /** Answers one delivery, logs it once and counts it, whatever the answer. */
-  private Response handle(HttpHeaders headers, String contentType, InputStream in)
-      throws IOException {
+  /**
+   * Queues one delivery for a worker (see {@link DeliveryLimits}); it is answered, logged once and
+   * counted whatever the answer.
+   */
+  private void handle(
+      HttpHeaders httpHeaders, String contentType, InputStream in, AsyncResponse response) {
     long start = System.nanoTime();
+    // Read on this thread: the injected headers belong to it.
+    Map<String, String> headers = firstValues(httpHeaders);
+    int declaredLength = httpHeaders.getLength();
+    if (!store.isSynced()) {
+      // Answered 200 now, the delivery would be matched against GitRepos not loaded yet, and
+      // remembered, so that the provider's redelivery would be swallowed too.
+      Rejection notReady = Rejection.notReady(limits.retryAfter());
+      refused(new DeliveryLog(), notReady, start);
+      response.resume(notReady);
+      return;
+    }
+    limits.run(
+        response,
+        permit -> deliver(start, permit, headers, declaredLength, contentType, in),
+        overloaded -> refused(new DeliveryLog(), overloaded, start));
+  }
+
+  private Response deliver(
+      long start,
+      DeliveryLimits.Permit permit,
+      Map<String, String> headers,
+      int declaredLength,
+      String contentType,
+      InputStream in) {
     DeliveryLog seen = new DeliveryLog();
-    int status = 500;
     try {
-      Response response = answer(seen, headers, contentType, in);
-      status = response.getStatus();
+      Response response = answer(seen, permit, headers, declaredLength, contentType, in);
+      metrics.delivered(seen.provider, seen.kind, response.getStatus(), since(start));
       return response;
     } catch (StoreUnavailable e) {
       // A webhook Secret could not be read: like a failed write, the provider must redeliver.
-      Rejection rejection =
+      throw refused(
+          seen,
           new Rejection(
               Rejection.Reason.STORE_UNAVAILABLE,
-              "the GitRepo store is unavailable; redeliver later");
-      status = rejection.status();
-      seen.answered(status + " " + rejection.cause());
-      throw rejection;
+              "the GitRepo store is unavailable; redeliver later"),
+          start);
     } catch (Rejection e) {
-      status = e.status();
-      seen.answered(status + " " + e.cause());
+      throw refused(seen, e, start);
+    } catch (RuntimeException e) {
+      metrics.delivered(seen.provider, seen.kind, 500, since(start));
       throw e;
-    } finally {
-      metrics.delivered(
-          seen.provider, seen.kind, status, Duration.ofNanos(System.nanoTime() - start));
     }
   }
 
+  private Rejection refused(DeliveryLog seen, Rejection rejection, long start) {
+    seen.answered(rejection.status() + " " + rejection.cause());
+    metrics.delivered(seen.provider, seen.kind, rejection.status(), since(start));
+    return rejection;
+  }
+
+  private static Duration since(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
   private Response answer(
-      DeliveryLog seen, HttpHeaders httpHeaders, String contentType, InputStream in)
-      throws IOException {
+      DeliveryLog seen,
+      DeliveryLimits.Permit permit,
+      Map<String, String> headers,
+      int declaredLength,
+      String contentType,
+      InputStream in) {
     boolean form = isForm(contentType);
     if (!form && !isJson(contentType)) {
       throw new Rejection(
           Rejection.Reason.UNSUPPORTED_MEDIA_TYPE,
           "Content-Type must be application/json or application/x-www-form-urlencoded");
     }
-    byte[] body = readBounded(in, httpHeaders.getLength());
-    Map<String, String> headers = firstValues(httpHeaders);
+    byte[] body = permit.readBody(in, declaredLength, maxBodyBytes);
     Delivery delivery = form ? Delivery.form(headers, body) : Delivery.json(headers, body);
     Provider provider = providers.detect(delivery, () -> payloads.readOrNull(delivery.payload()));
     if (provider == null) {
@@ -160,7 +200,7 @@ public class WebhookResource {
       return ignored(seen, "the push only deletes refs");
     }
     List<Target> verified = recipients.verified(push, delivery);
-    seen.matched = verified.stream().map(t -> t.gitRepo().id()).sorted().toList();
+    seen.matched = verified.stream().map(t -> t.gitRepo().id().toString()).sorted().toList();
     // Checked only once verified, so a forged copy of a known id learns nothing and changes
     // nothing.
     if (recent.isRepeat(provider, deliveryId)) {
@@ -180,27 +220,6 @@ public class WebhookResource {
     seen.answered("202 " + reason);
     return Response.accepted(Outcome.ignored(seen.provider, seen.event, seen.deliveryId, reason))
         .build();
-  }
-
-  private byte[] readBounded(InputStream in, int declaredLength) throws IOException {
-    if (declaredLength > maxBodyBytes) {
-      throw tooLarge();
-    }
-    // Read one byte past the limit to tell "exactly at the limit" from "over it".
-    byte[] body = in.readNBytes((int) Math.min(maxBodyBytes + 1, Integer.MAX_VALUE - 8));
-    if (body.length > maxBodyBytes) {
-      throw tooLarge();
-    }
-    if (body.length == 0) {
-      throw new Rejection(Rejection.Reason.MALFORMED, "empty body");
-    }
-    return body;
-  }
-
-  private Rejection tooLarge() {
-    return new Rejection(
-        Rejection.Reason.TOO_LARGE,
-        "body larger than " + maxBodyBytes + " bytes (gitwatch.webhook.max-body-bytes)");
   }
 
   private static boolean isJson(String contentType) {

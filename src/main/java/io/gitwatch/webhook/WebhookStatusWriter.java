@@ -43,7 +43,7 @@ public class WebhookStatusWriter {
       try {
         if (order.write(
             target.gitRepo().id(), sequence, () -> store.patchStatus(target.gitRepo(), patch))) {
-          updated.add(target.gitRepo().id());
+          updated.add(target.gitRepo().id().toString());
         }
       } catch (StoreUnavailable e) {
         throw new Rejection(
