@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoIndex;
 import io.gitwatch.gitrepo.GitRepoSpec;
+import io.gitwatch.gitrepo.Restrictions;
 import io.gitwatch.testing.Fuzzing;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,8 @@ class DeliveryFuzzTest {
   private static final Providers PROVIDERS =
       new Providers(true, "https://bitbucket.example.com"); // every code path, SHA-1 included
   private static final PayloadReader PAYLOADS = new PayloadReader(64, 64);
-  private static final Recipients RECIPIENTS = new Recipients(index(), null); // matching only
+  private static final Recipients RECIPIENTS =
+      new Recipients(index(), null, namespace -> Restrictions.NONE); // matching only
   private static final WebhookSecret SECRET =
       WebhookSecret.of(
           Map.of(
@@ -126,7 +128,8 @@ class DeliveryFuzzTest {
     if (seen.kind == Provider.Kind.PUSH) {
       Push push = seen.push = provider.parse(event, seen.deliveryId, json);
       ProviderFuzzTest.check(provider, event, push);
-      seen.matched = RECIPIENTS.matching(push).stream().map(t -> t.gitRepo().id()).toList();
+      seen.matched =
+          RECIPIENTS.matching(push).stream().map(t -> t.gitRepo().id().toString()).toList();
       assertNotNull(provider.verify(delivery, SECRET).reason());
     }
     assertEscaped(seen.line("200"));
