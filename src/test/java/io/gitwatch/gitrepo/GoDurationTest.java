@@ -1,0 +1,43 @@
+package io.gitwatch.gitrepo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Long durations are parsed, or refused, at once. (PollingIntervalTest has the syntax.) The
+ * timeouts are no measurement: they stop a build that would otherwise hang for hours.
+ */
+class GoDurationTest {
+
+  /**
+   * Found while writing GoDurationFuzzTest (its seed {@code digits-without-a-unit}): the pattern
+   * backtracked over every split of the digits at every start, cubic in their number; 2,000 digits
+   * took 89 s, 20,000 would take hours.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aLongRunOfDigitsWithoutAUnitIsRefused() {
+    String text = "1".repeat(20_000) + "x";
+
+    assertThatThrownBy(() -> GoDuration.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a valid duration");
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aRefusalAfterManyValidComponentsIsStillARefusal() {
+    assertThatThrownBy(() -> GoDuration.parse("1s".repeat(5_000) + "1"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void componentsFollowingEachOtherAddUp() {
+    assertThat(GoDuration.parse("1s".repeat(5_000))).isEqualTo(Duration.ofSeconds(5_000));
+  }
+}
