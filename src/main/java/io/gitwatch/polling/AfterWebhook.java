@@ -97,6 +97,9 @@ public class AfterWebhook {
 
   /** Runs on the request thread after the status writes: it only queues. */
   public void onPushed(@Observes Pushed pushed) {
+    // Rounds start once all of the delivery's GitRepos wait, so that those of one repository are
+    // in one round and share its ls-remote.
+    Map<String, Follow> toStart = new LinkedHashMap<>();
     for (Target target : pushed.targets()) {
       GitRepo gitRepo = target.gitRepo();
       String commit = target.update() == null ? null : target.update().commit();
@@ -107,8 +110,9 @@ public class AfterWebhook {
       if (!PollingInterval.contactsRemote(gitRepo)) {
         continue;
       }
-      follow(gitRepo, commit);
+      follow(gitRepo, commit, toStart);
     }
+    toStart.forEach((repository, follow) -> submit(repository, follow, Duration.ZERO));
   }
 
   /** How many repositories have GitRepos waiting for their remote. */
@@ -122,7 +126,7 @@ public class AfterWebhook {
         && commit.equalsIgnoreCase(status.getCommit());
   }
 
-  private void follow(GitRepo gitRepo, String commit) {
+  private void follow(GitRepo gitRepo, String commit, Map<String, Follow> toStart) {
     String repository = repository(gitRepo);
     Follow follow = follows.computeIfAbsent(repository, r -> new Follow());
     synchronized (follow) {
@@ -130,12 +134,14 @@ public class AfterWebhook {
       follow.waiting.put(
           gitRepo.id(), new Waiting(commit, System.nanoTime() + propagationTimeout.toNanos()));
       if (follow.running) {
-        follow.again = true;
+        if (!toStart.containsKey(repository)) {
+          follow.again = true; // a round is running: one more follows it
+        }
         return;
       }
       follow.running = true;
     }
-    submit(repository, follow, Duration.ZERO);
+    toStart.put(repository, follow);
   }
 
   private void submit(String repository, Follow follow, Duration delay) {

@@ -4,6 +4,7 @@ import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoChanged;
 import io.gitwatch.gitrepo.GitRepoId;
 import io.gitwatch.gitrepo.GitRepoIndex;
+import io.gitwatch.gitrepo.GitRepoStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -51,6 +52,7 @@ public class PollScheduler {
 
   @Resource TimerService timerService;
   @Inject GitRepoIndex index;
+  @Inject GitRepoStore store;
   @Inject Poller poller;
   @Inject PollingLease lease;
   @Inject MetricRegistry metrics;
@@ -139,7 +141,13 @@ public class PollScheduler {
       return;
     }
     if (change.previous() == null) {
-      schedule(current, PollingInterval.firstDelay(interval(current), ThreadLocalRandom.current()));
+      // A GitRepo created while running is polled at once, as its user waits for it; the ones
+      // loaded at a start are spread over an interval, as all of them arrive together.
+      schedule(
+          current,
+          store.isSynced()
+              ? Duration.ZERO
+              : PollingInterval.firstDelay(interval(current), ThreadLocalRandom.current()));
     } else if (!PollingInterval.samePoll(change.previous(), current, replaceFleetPoller)) {
       failures.remove(current.id());
       schedule(current, Duration.ZERO);
