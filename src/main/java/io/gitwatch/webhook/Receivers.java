@@ -46,7 +46,7 @@ public class Receivers {
 
   private final ReceiverIndex index = new ReceiverIndex();
   private ScheduledThreadPoolExecutor work;
-  private volatile boolean leading;
+  volatile boolean leading;
 
   @PostConstruct
   void start() {
