@@ -215,6 +215,9 @@ public class WebhookResource {
           "Content-Type must be application/json or application/x-www-form-urlencoded");
     }
     byte[] body = permit.readBody(in, declaredLength, maxBodyBytes);
+    if (body.length == 0) {
+      throw new Rejection(Rejection.Reason.MALFORMED, "empty body");
+    }
     Delivery delivery = form ? Delivery.form(headers, body) : Delivery.json(headers, body);
     Provider provider = providers.detect(delivery, () -> payloads.readOrNull(delivery.payload()));
     if (provider == null) {
