@@ -9,6 +9,7 @@ import io.gitwatch.gitrepo.RepoKey;
 import io.gitwatch.gitrepo.StoreUnavailable;
 import io.gitwatch.webhook.Pushed;
 import io.gitwatch.webhook.Target;
+import io.gitwatch.webhook.Triggered;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -113,6 +114,18 @@ public class AfterWebhook {
       follow(gitRepo, commit, toStart);
     }
     toStart.forEach((repository, follow) -> submit(repository, follow, Duration.ZERO));
+  }
+
+  /**
+   * A CI trigger on a receiver URL: a round with no expected commit, so the first answer of the
+   * remote is written and the GitRepo waits no more.
+   */
+  public void onTriggered(@Observes Triggered triggered) {
+    if (PollingInterval.contactsRemote(triggered.gitRepo())) {
+      Map<String, Follow> toStart = new LinkedHashMap<>();
+      follow(triggered.gitRepo(), null, toStart);
+      toStart.forEach((repository, follow) -> submit(repository, follow, Duration.ZERO));
+    }
   }
 
   /** How many repositories have GitRepos waiting for their remote. */
