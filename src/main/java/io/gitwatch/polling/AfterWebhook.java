@@ -204,37 +204,46 @@ public class AfterWebhook {
   /**
    * Polls one GitRepo, sharing an ls-remote of its repository that started in this round.
    *
-   * @return true when it waits no more: the remote shows the pushed commit, or time is up
+   * @return true when it waits no more: the remote shows the pushed commit and that is written, or
+   *     time is up
    */
   private boolean decide(GitRepo gitRepo, Waiting waiting, long roundStart) {
     Duration fresh = Duration.ofNanos(Math.max(1, System.nanoTime() - roundStart));
     Poller.Outcome outcome = poller.poll(gitRepo, fresh, Poller.ANY_TERM);
-    boolean expired = System.nanoTime() - waiting.deadlineNanos() >= 0;
+    long now = System.nanoTime();
+    boolean expired = now - waiting.deadlineNanos() >= 0;
+    // A write that fails (the API server is away) is tried again in the next rounds, for as long
+    // again as the propagation wait: otherwise commit or webhookCommit would stay behind the
+    // remote.
+    boolean gaveUp = now - waiting.deadlineNanos() - propagationTimeout.toNanos() >= 0;
     if (!outcome.polled().succeeded()) {
       return expired; // the condition says why; the next round or the schedule tries again
+    }
+    if (!outcome.recorded()) {
+      return gaveUp;
     }
     String head = outcome.polled().commit();
     if (waiting.expected() == null || head.equalsIgnoreCase(waiting.expected())) {
       // Shown: an older push that won a concurrent write must not keep webhookCommit behind.
-      realign(gitRepo.id(), waiting.expected() == null ? null : head, null);
-      return true;
+      return realign(gitRepo.id(), waiting.expected() == null ? null : head, null) || gaveUp;
     }
     if (!expired) {
       return false;
     }
     metrics.counter("gitwatch_webhook_commit_not_visible").inc();
-    realign(gitRepo.id(), head, waiting.expected());
-    return true;
+    return realign(gitRepo.id(), head, waiting.expected()) || gaveUp;
   }
 
   /**
    * Sets {@code webhookCommit} to the remote's {@code head} unless it is there already; with {@code
    * notVisible}, the pushed commit the remote never showed, also records the Warning Event.
+   *
+   * @return false when the write failed
    */
-  private void realign(GitRepoId id, String head, String notVisible) {
+  private boolean realign(GitRepoId id, String head, String notVisible) {
     GitRepo latest = index.get(id).orElse(null);
     if (latest == null || head == null) {
-      return;
+      return true;
     }
     if (notVisible != null) {
       store.recordEvent(
@@ -250,14 +259,17 @@ public class AfterWebhook {
     }
     String current = latest.status().getWebhookCommit();
     if (current == null || current.equalsIgnoreCase(head)) {
-      return;
+      return true;
     }
     var patch = new GitRepoStatus();
     patch.setWebhookCommit(head);
     try {
       store.patchStatus(latest, patch);
+      return true;
     } catch (StoreUnavailable e) {
-      LOG.info(() -> "Could not realign webhookCommit of " + id + ": " + e.getMessage());
+      LOG.info(
+          () -> "Could not realign webhookCommit of " + id + ", trying again: " + e.getMessage());
+      return false;
     }
   }
 

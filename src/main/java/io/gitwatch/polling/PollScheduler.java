@@ -141,13 +141,13 @@ public class PollScheduler {
       return;
     }
     if (change.previous() == null) {
-      // A GitRepo created while running is polled at once, as its user waits for it; the ones
-      // loaded at a start are spread over an interval, as all of them arrive together.
-      schedule(
-          current,
-          store.isSynced()
-              ? Duration.ZERO
-              : PollingInterval.firstDelay(interval(current), ThreadLocalRandom.current()));
+      // First polls are spread, as GitRepos come in bulk (a start, an applied directory); one
+      // created while running waits at most the default interval, as its user waits for it.
+      Duration spread = interval(current);
+      if (store.isSynced() && spread.compareTo(defaultInterval) > 0) {
+        spread = defaultInterval;
+      }
+      schedule(current, PollingInterval.firstDelay(spread, ThreadLocalRandom.current()));
     } else if (!PollingInterval.samePoll(change.previous(), current, replaceFleetPoller)) {
       failures.remove(current.id());
       schedule(current, Duration.ZERO);

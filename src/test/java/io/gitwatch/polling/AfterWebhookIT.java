@@ -131,9 +131,10 @@ class AfterWebhookIT {
     for (String name : List.of("one", "two", "three")) {
       gitRepo("after-shared", name, repo);
     }
-    // The polls of new GitRepos are done, so only the webhook's poll is counted below.
+    // The first polls of new GitRepos (within the default interval) are done, so only the
+    // webhook's poll is counted below.
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(45))
         .until(
             () ->
                 Stream.of("one", "two", "three")
