@@ -1,0 +1,115 @@
+package io.gitwatch.bench;
+
+import io.gitwatch.testing.Gitwatch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second server of the benchmarks' Liberty installation, configured as the test server (its
+ * {@code server.xml}, {@code server.env} and the bench drop-in: the same features, the same API
+ * server) on ports of its own, started with {@code server run} as a process of its own so that a
+ * whole start can be timed: with no application, or with the WAR in {@code dropins}.
+ */
+final class LibertyProcess implements AutoCloseable {
+
+  private final String name;
+  private final int httpPort;
+  private final Path wlp;
+  private final Path dir;
+  private Process process;
+
+  LibertyProcess(String name, int httpPort, int httpsPort) {
+    this.name = name;
+    this.httpPort = httpPort;
+    Path test = BenchConfig.serverDir();
+    wlp = test.getParent().getParent().getParent();
+    dir = test.resolveSibling(name);
+    try {
+      Files.createDirectories(dir.resolve("configDropins/overrides"));
+      Files.createDirectories(dir.resolve("dropins"));
+      for (String file :
+          new String[] {"server.xml", "server.env", "configDropins/overrides/bench.xml"}) {
+        if (Files.exists(test.resolve(file))) {
+          Files.copy(test.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      Files.writeString(
+          dir.resolve("bootstrap.properties"),
+          "http.port=" + httpPort + "\nhttps.port=" + httpsPort + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deploys {@code war} at the next start ({@code null}: no application). */
+  void application(Path war) {
+    try {
+      Path deployed = dir.resolve("dropins").resolve("gitwatch.war");
+      if (war == null) {
+        Files.deleteIfExists(deployed);
+      } else {
+        Files.copy(war, deployed, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Its HTTP address. */
+  Gitwatch http() {
+    return new Gitwatch(URI.create("http://127.0.0.1:" + httpPort + "/"));
+  }
+
+  /** Starts the server in the foreground of a new process; its output goes to target/bench. */
+  void start() {
+    Path log = Path.of(System.getProperty("gitwatch.basedir", "."), "target/bench", name + ".log");
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder(wlp.resolve("bin/server").toString(), "run", name)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The server's JVM, once it runs. */
+  long pid() {
+    return Machine.libertyPid(name).orElse(-1L);
+  }
+
+  /** Stops the server and waits for it (at most a minute, then ends its JVM). */
+  void stop() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    try {
+      Process stop =
+          new ProcessBuilder(wlp.resolve("bin/server").toString(), "stop", name)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      stop.waitFor(60, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // ended below
+    }
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      Machine.libertyPid(name).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy);
+      process.destroy();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+    process = null;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+}
