@@ -33,10 +33,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * then twice that rate is offered open loop for 60 s, once as is (overload: every answer must come
  * within {@code gitwatch.webhook.max-queue-wait} + 1 s, a refusal must be a 503 with {@code
  * Retry-After}) and once while the API server fails 2 % of writes and all writes for 1.5 s out of
- * every 15 s (soak). Both end with the final-state check. The open loops send to as many of the
- * GitRepos as the capacity is per second (at least 10): each gets about two pushes a second, so
- * pushes for one GitRepo are in flight together whenever an answer takes longer than half a second,
- * and the order they land in matters.
+ * every 15 s (soak). Both end with the final-state check. The capacity and both runs push to the
+ * same {@value #ACTIVE} of the GitRepos, so a delivery offered at twice the capacity costs what it
+ * cost when the capacity was measured (polls of one GitRepo coalesce: the number of GitRepos
+ * changes what a delivery costs), and pushes for one GitRepo are in flight together as soon as
+ * answers take longer than {@value #ACTIVE} divided by the rate: the order they land in matters.
  *
  * <p>The final-state rule (the design of #14): every delivery for a GitRepo first pushes a new
  * commit to its repository on the git server, and each push's {@code before} is the previous push's
@@ -57,9 +58,11 @@ class WebhookOverloadBench {
   static final int GIT_REPOS = 500;
   static final String NAMESPACE = "bench-overload";
   static final int WORKERS = 16;
+  static final int ACTIVE = 50;
   static final Duration RUN = Duration.ofSeconds(60);
 
-  static final String CAPACITY = "Capacity: new commits, closed loop, " + WORKERS + " clients";
+  static final String CAPACITY =
+      "Capacity: new commits to " + ACTIVE + " GitRepos, closed loop, " + WORKERS + " clients";
   static final String OVERLOAD = "Overload: 2× capacity open loop for 60 s, slowest answer";
   static final String REFUSED = "Overload: refused deliveries are 503 with Retry-After";
   static final String OVERLOAD_LATENCY = "Overload: answered (200) deliveries' latency";
@@ -124,11 +127,18 @@ class WebhookOverloadBench {
             throw new NotMeasured(
                 "after a first delivery each, GitRepos not at their heads: " + primed.describe());
           }
-          driver.closedLoop(WORKERS, Duration.ofSeconds(10), repos::push);
-          repos.awaitFinalState(settle());
-          CpuWindow cpu = CpuWindow.start();
-          LoadResult result = driver.closedLoop(WORKERS, Duration.ofSeconds(15), repos::push);
-          String cpuShares = cpu.end();
+          repos.use(ACTIVE);
+          LoadResult result;
+          String cpuShares;
+          try {
+            driver.closedLoop(WORKERS, Duration.ofSeconds(10), repos::push);
+            repos.awaitFinalState(settle());
+            CpuWindow cpu = CpuWindow.start();
+            result = driver.closedLoop(WORKERS, Duration.ofSeconds(15), repos::push);
+            cpuShares = cpu.end();
+          } finally {
+            repos.use(GIT_REPOS);
+          }
           if (result.withStatus(200) == 0) {
             throw new NotMeasured("no delivery was accepted (" + result.sent() + " sent)");
           }
@@ -273,7 +283,7 @@ class WebhookOverloadBench {
           TimeUnit.SECONDS);
     }
     repos.startTracking();
-    int gitRepos = (int) Math.min(GIT_REPOS, Math.max(10, Math.round(capacity)));
+    int gitRepos = ACTIVE;
     repos.use(gitRepos);
     CpuWindow cpu = CpuWindow.start();
     LoadResult result;
