@@ -104,8 +104,18 @@ class ManifestsTest {
               new Permission("fleet.cattle.io", "gitrepos/status", "patch"), Scope.CLUSTER),
           "secrets()",
           Map.of(new Permission("", "secrets", "get"), Scope.CLUSTER),
+          // Fleet's tenant restrictions, GitRepoRestriction and Policy: informers, as for GitRepos.
+          "genericKubernetesResources(kind)",
+          Map.of(
+              new Permission("fleet.cattle.io", "gitreporestrictions", "list"), Scope.CLUSTER,
+              new Permission("fleet.cattle.io", "gitreporestrictions", "watch"), Scope.CLUSTER,
+              new Permission("fleet.cattle.io", "policies", "list"), Scope.CLUSTER,
+              new Permission("fleet.cattle.io", "policies", "watch"), Scope.CLUSTER),
           "events()",
           Map.of(new Permission("", "events", "create"), Scope.CLUSTER),
+          // Fleet's known-hosts ConfigMap, by name in gitwatch.namespace
+          "configMaps()",
+          Map.of(new Permission("", "configmaps", "get"), Scope.GITWATCH_NAMESPACE),
           // GET /version, the readiness check: open to every authenticated user
           // (system:public-info-viewer), so it needs no grant of ours.
           "getKubernetesVersion()",
@@ -706,7 +716,14 @@ class ManifestsTest {
   private static List<Permission> permissions(List<PolicyRule> rules) {
     List<Permission> permissions = new ArrayList<>();
     for (PolicyRule rule : rules) {
-      assertThat(rule.getResourceNames()).as("rules name no objects").isNullOrEmpty();
+      if (rule.getResources().contains("configmaps")) {
+        // The one object read by name: Fleet's known-hosts ConfigMap, and nothing else.
+        assertThat(rule.getResourceNames()).containsExactly("known-hosts");
+        assertThat(rule.getResources()).containsExactly("configmaps");
+        assertThat(rule.getVerbs()).containsExactly("get");
+      } else {
+        assertThat(rule.getResourceNames()).as("rules name no objects").isNullOrEmpty();
+      }
       assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
       for (String group : rule.getApiGroups()) {
         for (String resource : rule.getResources()) {

@@ -4,11 +4,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoIndex;
 import io.gitwatch.gitrepo.GitRepoSpec;
-import io.gitwatch.gitrepo.RepoKey;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import io.gitwatch.gitrepo.Restrictions;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,8 +18,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * What a delivery costs to match: the push's URLs to repository keys, the keys to candidate
- * GitRepos through the index, the candidates to targets ({@code WebhookResource.targetsOf}). The
- * cost must not grow with the number of GitRepos.
+ * GitRepos through the index, the candidates to targets ({@link Recipients#matching}, which the
+ * webhook runs before verifying). The cost must not grow with the number of GitRepos.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,12 +31,12 @@ public class MatchingBenchmark {
   @Param({"10", "1000", "10000"})
   public int repos;
 
-  private GitRepoIndex index;
+  private Recipients recipients;
   private Push push;
 
   @Setup
   public void setUp() {
-    index = new GitRepoIndex(); // outside CDI: no change events
+    var index = new GitRepoIndex(); // outside CDI: no change events
     for (int i = 0; i < repos; i++) {
       index.put(
           gitRepo("team-" + (i % 10), "app-" + i, "https://github.com/acme/app-" + i, "main"));
@@ -49,7 +46,7 @@ public class MatchingBenchmark {
     index.put(gitRepo("staging", "app-" + pushed, "git@github.com:acme/app-" + pushed, "staging"));
     push =
         new Push(
-            Provider.GITHUB,
+            new GitHub(false),
             "push",
             "delivery-1",
             List.of(
@@ -59,28 +56,16 @@ public class MatchingBenchmark {
                 "git://github.com/acme/app-" + pushed + ".git"),
             List.of(new RefUpdate("refs/heads/main", COMMIT)),
             "main");
-    if (targetsOf(push).size() != 1) {
-      throw new IllegalStateException("expected one target, got " + targetsOf(push));
+    // Matching reads no Secret: verification is another benchmark's.
+    recipients = new Recipients(index, new WebhookSecrets(), namespace -> Restrictions.NONE);
+    if (match().size() != 1) {
+      throw new IllegalStateException("expected one target, got " + match());
     }
   }
 
   @Benchmark
   public List<Target> match() {
-    return targetsOf(push);
-  }
-
-  /** A copy of {@code WebhookResource.targetsOf}, which is private. */
-  private List<Target> targetsOf(Push push) {
-    Map<String, GitRepo> candidates = new LinkedHashMap<>();
-    for (String url : push.repoUrls()) {
-      RepoKey.of(url)
-          .ifPresent(key -> index.byRepoKey(key).forEach(g -> candidates.putIfAbsent(g.id(), g)));
-    }
-    List<Target> targets = new ArrayList<>();
-    for (GitRepo gitRepo : candidates.values()) {
-      Target.of(gitRepo, push).ifPresent(targets::add);
-    }
-    return targets;
+    return recipients.matching(push);
   }
 
   private static GitRepo gitRepo(String namespace, String name, String repo, String branch) {

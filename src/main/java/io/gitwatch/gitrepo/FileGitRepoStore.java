@@ -15,7 +15,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +26,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -76,11 +74,12 @@ public class FileGitRepoStore implements GitRepoStore {
 
   // The merged view of all files, guarded by "this"; files in name order, the first one wins.
   private final SortedMap<Path, ManifestFile.Contents> files = new TreeMap<>();
-  private final Map<String, Path> owners = new HashMap<>();
-  private final Map<String, ManifestFile.Entry> indexed = new HashMap<>();
+  private final Map<GitRepoId, Path> owners = new HashMap<>();
+  private final Map<GitRepoId, ManifestFile.Entry> indexed = new HashMap<>();
   private final Map<Path, Set<String>> reported = new HashMap<>();
-  private final Set<String> duplicates = new HashSet<>();
-  private final Map<String, Map<String, String>> secrets = new ConcurrentHashMap<>();
+  private final Set<GitRepoId> duplicates = new HashSet<>();
+  private final Map<String, StoredSecret> secrets = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> configMaps = new ConcurrentHashMap<>();
 
   @PostConstruct
   void start() {
@@ -109,7 +108,11 @@ public class FileGitRepoStore implements GitRepoStore {
   }
 
   @PreDestroy
-  void stop() {
+  @Override
+  public void stop() {
+    if (stopped.getCount() == 0) {
+      return;
+    }
     stopped.countDown();
     try {
       if (watcher != null) {
@@ -125,6 +128,12 @@ public class FileGitRepoStore implements GitRepoStore {
     }
   }
 
+  /** The directory has one tenant, its owner: nothing to restrict. */
+  @Override
+  public Restrictions restrictions(String namespace) {
+    return Restrictions.NONE;
+  }
+
   @Override
   public boolean isSynced() {
     return synced;
@@ -135,12 +144,6 @@ public class FileGitRepoStore implements GitRepoStore {
     return directory != null && Files.isDirectory(directory) && Files.isReadable(directory);
   }
 
-  /** Without a cluster there is one replica: it is the poller. */
-  @Override
-  public void elect(String name, Duration leaseDuration, Runnable onStart, Runnable onStop) {
-    CompletableFuture.runAsync(onStart);
-  }
-
   /** There is no event sink without a cluster: the log is where a file-mode user looks. */
   @Override
   public void recordEvent(GitRepo gitRepo, boolean warning, String reason, String message) {
@@ -149,7 +152,23 @@ public class FileGitRepoStore implements GitRepoStore {
 
   @Override
   public Optional<Map<String, String>> secret(String namespace, String name) {
+    return storedSecret(namespace, name).map(StoredSecret::data);
+  }
+
+  @Override
+  public Optional<StoredSecret> storedSecret(String namespace, String name) {
     return Optional.ofNullable(secrets.get(namespace + "/" + name));
+  }
+
+  @Override
+  public Optional<Map<String, String>> configMap(String namespace, String name) {
+    return Optional.ofNullable(configMaps.get(namespace + "/" + name));
+  }
+
+  /** The directory is the user's own: {@code file:} URLs in it are theirs to poll. */
+  @Override
+  public boolean isLocal() {
+    return true;
   }
 
   /**
@@ -162,7 +181,7 @@ public class FileGitRepoStore implements GitRepoStore {
     String namespace =
         Objects.requireNonNullElse(
             gitRepo.getMetadata().getNamespace(), ManifestFile.DEFAULT_NAMESPACE);
-    String id = namespace + "/" + name;
+    GitRepoId id = new GitRepoId(namespace, name);
     Map<String, Object> status = ManifestFile.fields(patch);
     for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
       Path file = owner(id);
@@ -348,18 +367,21 @@ public class FileGitRepoStore implements GitRepoStore {
   private synchronized void apply(Path file, ManifestFile.Contents contents) {
     ManifestFile.Contents old = contents == null ? files.remove(file) : files.put(file, contents);
     report(file, contents == null ? null : contents.problems());
-    var gitRepoIds = new LinkedHashSet<String>();
+    var gitRepoIds = new LinkedHashSet<GitRepoId>();
     var secretIds = new LinkedHashSet<String>();
+    var configMapIds = new LinkedHashSet<String>();
     for (ManifestFile.Contents c : Stream.of(old, contents).filter(Objects::nonNull).toList()) {
       gitRepoIds.addAll(c.gitRepos().keySet());
       secretIds.addAll(c.secrets().keySet());
+      configMapIds.addAll(c.configMaps().keySet());
     }
     gitRepoIds.forEach(this::resolveGitRepo);
     secretIds.forEach(this::resolveSecret);
+    configMapIds.forEach(this::resolveConfigMap);
   }
 
   /** Puts the winning definition of a GitRepo into the index, or removes it when none is left. */
-  private void resolveGitRepo(String id) {
+  private void resolveGitRepo(GitRepoId id) {
     Path winner = null;
     ManifestFile.Entry entry = null;
     var others = new ArrayList<Path>();
@@ -391,12 +413,21 @@ public class FileGitRepoStore implements GitRepoStore {
   }
 
   private void resolveSecret(String id) {
-    Optional<Map<String, String>> data =
+    Optional<StoredSecret> secret =
         files.values().stream().map(c -> c.secrets().get(id)).filter(Objects::nonNull).findFirst();
-    data.ifPresentOrElse(d -> secrets.put(id, d), () -> secrets.remove(id));
+    secret.ifPresentOrElse(d -> secrets.put(id, d), () -> secrets.remove(id));
   }
 
-  private void warnOfDuplicates(String id, Path winner, List<Path> others) {
+  private void resolveConfigMap(String id) {
+    Optional<Map<String, String>> data =
+        files.values().stream()
+            .map(c -> c.configMaps().get(id))
+            .filter(Objects::nonNull)
+            .findFirst();
+    data.ifPresentOrElse(d -> configMaps.put(id, d), () -> configMaps.remove(id));
+  }
+
+  private void warnOfDuplicates(GitRepoId id, Path winner, List<Path> others) {
     if (others.isEmpty()) {
       duplicates.remove(id);
     } else if (duplicates.add(id)) {
@@ -420,7 +451,7 @@ public class FileGitRepoStore implements GitRepoStore {
     reported.put(file, Set.copyOf(problems));
   }
 
-  private synchronized Path owner(String id) {
+  private synchronized Path owner(GitRepoId id) {
     return owners.get(id);
   }
 

@@ -16,9 +16,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class GitRepo extends CustomResource<GitRepoSpec, GitRepoStatus> implements Namespaced {
 
-  /** {@code namespace/name}, as GitRepos are named in responses and logs. */
-  public String id() {
-    return getMetadata().getNamespace() + "/" + getMetadata().getName();
+  /** Its namespace and name; {@code namespace/name} as GitRepos are named in responses and logs. */
+  public GitRepoId id() {
+    return new GitRepoId(getMetadata().getNamespace(), getMetadata().getName());
   }
 
   /** The current status, never null. */

@@ -1,13 +1,18 @@
 package io.gitwatch.gitrepo;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A Wrangler-style GitRepo condition, as Fleet writes them ({@code GitPolling}, {@code Ready},
- * ...).
+ * ...). Fields Gitwatch does not use (e.g. {@code lastTransitionTime}) are kept as they were, so a
+ * condition read and written back loses nothing.
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GitRepoCondition {
   private String type;
@@ -15,6 +20,41 @@ public class GitRepoCondition {
   private String reason;
   private String message;
   private String lastUpdateTime;
+  private final Map<String, Object> otherFields = new LinkedHashMap<>();
+
+  /**
+   * {@code current} with each of {@code updates} in place of the condition of its type (appended
+   * when there is none); the other writers' conditions stay as they are, in their order.
+   */
+  public static List<GitRepoCondition> merge(
+      List<GitRepoCondition> current, List<GitRepoCondition> updates) {
+    List<GitRepoCondition> merged = new ArrayList<>(current == null ? List.of() : current);
+    for (GitRepoCondition update : updates) {
+      int at = -1;
+      for (int i = 0; i < merged.size(); i++) {
+        if (update.getType().equals(merged.get(i).getType())) {
+          at = i;
+          break;
+        }
+      }
+      if (at < 0) {
+        merged.add(update);
+      } else {
+        merged.set(at, update);
+      }
+    }
+    return merged;
+  }
+
+  @JsonAnyGetter
+  Map<String, Object> otherFields() {
+    return otherFields;
+  }
+
+  @JsonAnySetter
+  void otherField(String name, Object value) {
+    otherFields.put(name, value);
+  }
 
   public String getType() {
     return type;

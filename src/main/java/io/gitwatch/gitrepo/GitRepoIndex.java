@@ -20,17 +20,21 @@ public class GitRepoIndex {
 
   @Inject Event<GitRepoChanged> changed;
 
-  private final Map<String, GitRepo> byId = new ConcurrentHashMap<>();
+  private final Map<GitRepoId, GitRepo> byId = new ConcurrentHashMap<>();
   // Values are immutable maps replaced whole, so readers never see a half-updated bucket.
-  private final Map<RepoKey, Map<String, GitRepo>> byKey = new ConcurrentHashMap<>();
+  private final Map<RepoKey, Map<GitRepoId, GitRepo>> byKey = new ConcurrentHashMap<>();
 
   /** The GitRepos whose {@code spec.repo} has this key. */
   public Collection<GitRepo> byRepoKey(RepoKey key) {
     return byKey.getOrDefault(key, Map.of()).values();
   }
 
+  public Optional<GitRepo> get(GitRepoId id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
   public Optional<GitRepo> get(String namespace, String name) {
-    return Optional.ofNullable(byId.get(namespace + "/" + name));
+    return get(new GitRepoId(namespace, name));
   }
 
   public Collection<GitRepo> all() {
@@ -87,7 +91,7 @@ public class GitRepoIndex {
     return previous;
   }
 
-  private void without(RepoKey key, String id) {
+  private void without(RepoKey key, GitRepoId id) {
     byKey.computeIfPresent(
         key,
         (k, bucket) -> {

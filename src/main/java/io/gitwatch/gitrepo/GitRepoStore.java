@@ -1,6 +1,5 @@
 package io.gitwatch.gitrepo;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,7 +12,9 @@ public interface GitRepoStore {
 
   /**
    * Merges the non-null fields of {@code patch} into the GitRepo's status (a JSON merge patch on
-   * the status subresource); spec is never written.
+   * the status subresource); spec is never written. Conditions in the patch are merged by type into
+   * the GitRepo's current list, against the stored object, never a stale copy: other writers'
+   * conditions are kept as they are.
    *
    * @return false when the GitRepo no longer exists
    * @throws StoreUnavailable when the write failed after bounded retries
@@ -24,6 +25,27 @@ public interface GitRepoStore {
   Optional<Map<String, String>> secret(String namespace, String name);
 
   /**
+   * A Secret with its type, or empty when it does not exist: polling credentials are used only as
+   * their type says.
+   *
+   * @throws StoreUnavailable when the store cannot be read
+   */
+  Optional<StoredSecret> storedSecret(String namespace, String name);
+
+  /**
+   * The data of a ConfigMap, or empty when it does not exist (Fleet's {@code known-hosts}).
+   *
+   * @throws StoreUnavailable when the store cannot be read
+   */
+  Optional<Map<String, String>> configMap(String namespace, String name);
+
+  /**
+   * Whether the GitRepos are the local user's own files (the file store), where polling a local
+   * path is what they ask for; in a cluster a GitRepo's author is a tenant, not the operator.
+   */
+  boolean isLocal();
+
+  /**
    * Records an event about a GitRepo for its users ({@code kubectl describe}); best effort, never
    * throws.
    *
@@ -32,15 +54,20 @@ public interface GitRepoStore {
   void recordEvent(GitRepo gitRepo, boolean warning, String reason, String message);
 
   /**
-   * Takes part in the election of the one replica that polls: {@code onStart} runs (on another
-   * thread) when this replica becomes the poller, {@code onStop} when it stops being it.
-   * Kubernetes: the holder of a Lease; without a cluster there is one replica, so it polls at once.
+   * Fleet's tenant restrictions (GitRepoRestriction and Policy objects) of a namespace; {@link
+   * Restrictions#NONE} where there are none.
    */
-  void elect(String name, Duration leaseDuration, Runnable onStart, Runnable onStop);
+  Restrictions restrictions(String namespace);
 
-  /** Whether the initial load of GitRepos has completed. */
+  /** Whether the initial load of GitRepos (and of the restrictions guarding them) has completed. */
   boolean isSynced();
 
   /** Whether the backing store answers right now (the API server, the directory). */
   boolean isReachable();
+
+  /**
+   * Stops watching and gives up the polling Lease, before the application's other beans stop, so
+   * nothing calls into them while they go; afterwards no change reaches the index. Idempotent.
+   */
+  void stop();
 }

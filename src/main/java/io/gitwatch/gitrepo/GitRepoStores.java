@@ -1,6 +1,7 @@
 package io.gitwatch.gitrepo;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -52,6 +53,15 @@ public class GitRepoStores {
   void startWithApplication(
       @Observes @Initialized(ApplicationScoped.class) Object ignored, GitRepoStore store) {
     store.isSynced();
+  }
+
+  /**
+   * Stops the store first when the application stops: its watchers and Lease callbacks call into
+   * the polling beans, which must not see a change once they are going away.
+   */
+  void stopFirst(
+      @Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored, GitRepoStore store) {
+    store.stop();
   }
 
   static String detect(boolean kubeconfigConfigured) {

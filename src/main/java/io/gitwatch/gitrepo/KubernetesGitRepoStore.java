@@ -1,37 +1,22 @@
 package io.gitwatch.gitrepo;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -57,6 +42,11 @@ public class KubernetesGitRepoStore implements GitRepoStore {
   @ConfigProperty(name = "gitwatch.kubernetes.write-attempts", defaultValue = "4")
   int writeAttempts;
 
+  // Retries stop this long after the first try, so a delivery waiting on a write is answered.
+  @Inject
+  @ConfigProperty(name = "gitwatch.kubernetes.write-timeout", defaultValue = "5s")
+  Duration writeTimeout;
+
   @Inject
   @ConfigProperty(name = "gitwatch.kubernetes.secret-cache-seconds", defaultValue = "10")
   int secretCacheSeconds;
@@ -66,17 +56,18 @@ public class KubernetesGitRepoStore implements GitRepoStore {
   String namespace;
 
   private final List<SharedIndexInformer<GitRepo>> informers = new ArrayList<>();
+  private RestrictionInformers restrictions;
   private static final Duration REACHABILITY_TTL = Duration.ofSeconds(2);
   private volatile long reachabilityCheckedAt = System.nanoTime() - Duration.ofHours(1).toNanos();
   private volatile boolean reachable;
-  private volatile CompletableFuture<?> election;
   private volatile boolean stopped;
-  private final Map<String, CachedSecret> secrets = new ConcurrentHashMap<>();
-
-  private record CachedSecret(Optional<Map<String, String>> data, long expiresAtNanos) {}
+  private StatusPatches statusPatches;
+  private CachedReads reads;
 
   @PostConstruct
   void start() {
+    statusPatches = new StatusPatches(client, writeAttempts, writeTimeout);
+    reads = new CachedReads(client, Duration.ofSeconds(secretCacheSeconds));
     var gitRepos = client.resources(GitRepo.class);
     List<String> namespaces = watchNamespaces.orElse(List.of());
     if (namespaces.isEmpty()) {
@@ -94,60 +85,32 @@ public class KubernetesGitRepoStore implements GitRepoStore {
           });
       informer.start();
     }
+    restrictions = new RestrictionInformers(client);
+    restrictions.start(namespaces.stream().map(String::trim).toList());
     LOG.info("Watching GitRepos in " + (namespaces.isEmpty() ? "all namespaces" : namespaces));
   }
 
   @PreDestroy
-  void stop() {
-    stopped = true;
-    if (election != null) {
-      election.cancel(true); // releases the Lease, so another replica takes over at once
-    }
-    informers.forEach(SharedIndexInformer::stop);
-  }
-
   @Override
-  public void elect(String name, Duration leaseDuration, Runnable onStart, Runnable onStop) {
-    String identity =
-        Optional.ofNullable(System.getenv("HOSTNAME")).orElse("gitwatch")
-            + "-"
-            + UUID.randomUUID().toString().substring(0, 8);
-    Duration retry =
-        leaseDuration.dividedBy(5).compareTo(Duration.ofMillis(500)) < 0
-            ? Duration.ofMillis(500)
-            : leaseDuration.dividedBy(5);
-    var config =
-        new LeaderElectionConfigBuilder()
-            .withName(name)
-            .withLock(new LeaseLock(namespace, name, identity))
-            .withLeaseDuration(leaseDuration)
-            .withRenewDeadline(leaseDuration.multipliedBy(2).dividedBy(3))
-            .withRetryPeriod(retry)
-            .withReleaseOnCancel(true)
-            .withLeaderCallbacks(
-                new LeaderCallbacks(
-                    onStart,
-                    onStop,
-                    leader -> LOG.info("Lease " + namespace + "/" + name + " held by " + leader)))
-            .build();
-    campaign(config, retry);
-  }
-
-  // A lost lease ends an election: stand again, until the application stops.
-  private void campaign(LeaderElectionConfig config, Duration retry) {
+  public void stop() {
     if (stopped) {
       return;
     }
-    election = client.leaderElector().withConfig(config).build().start();
-    election.whenComplete(
-        (done, failure) ->
-            CompletableFuture.delayedExecutor(retry.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> campaign(config, retry)));
+    stopped = true;
+    informers.forEach(SharedIndexInformer::stop);
+    if (restrictions != null) {
+      restrictions.stop();
+    }
   }
 
   @Override
   public boolean isSynced() {
-    return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    return informers.stream().allMatch(SharedIndexInformer::hasSynced) && restrictions.isSynced();
+  }
+
+  @Override
+  public Restrictions restrictions(String namespace) {
+    return restrictions.of(namespace);
   }
 
   @Override
@@ -169,28 +132,7 @@ public class KubernetesGitRepoStore implements GitRepoStore {
 
   @Override
   public boolean patchStatus(GitRepo gitRepo, GitRepoStatus patch) {
-    String body = Serialization.asJson(Map.of("status", patch));
-    var resource =
-        client
-            .resources(GitRepo.class)
-            .inNamespace(gitRepo.getMetadata().getNamespace())
-            .withName(gitRepo.getMetadata().getName());
-    for (int attempt = 1; ; attempt++) {
-      try {
-        resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body);
-        return true;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 404) {
-          return false;
-        }
-        if (!isTransient(e) || attempt >= writeAttempts) {
-          throw new StoreUnavailable(
-              "status write of " + gitRepo.id() + " failed (HTTP " + e.getCode() + ")", e);
-        }
-        LOG.fine(() -> "Retrying status write of " + gitRepo.id() + ": HTTP " + e.getCode());
-        pause(Duration.ofMillis(100L << (attempt - 1)));
-      }
-    }
+    return statusPatches.patch(gitRepo, patch);
   }
 
   @Override
@@ -235,69 +177,45 @@ public class KubernetesGitRepoStore implements GitRepoStore {
 
   @Override
   public Optional<Map<String, String>> secret(String namespace, String name) {
-    String id = namespace + "/" + name;
-    CachedSecret cached = secrets.get(id);
-    if (cached != null && System.nanoTime() - cached.expiresAtNanos() < 0) {
-      return cached.data();
-    }
-    Optional<Map<String, String>> data;
-    try {
-      data =
-          Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get())
-              .map(KubernetesGitRepoStore::decode);
-    } catch (KubernetesClientException e) {
-      throw new StoreUnavailable("reading Secret " + id + " failed (HTTP " + e.getCode() + ")", e);
-    }
-    secrets.put(
-        id,
-        new CachedSecret(
-            data, System.nanoTime() + Duration.ofSeconds(secretCacheSeconds).toNanos()));
-    return data;
+    return storedSecret(namespace, name).map(StoredSecret::data);
   }
 
-  private static Map<String, String> decode(Secret secret) {
-    var data = new HashMap<String, String>();
-    if (secret.getData() != null) {
-      Base64.Decoder base64 = Base64.getMimeDecoder();
-      secret
-          .getData()
-          .forEach((k, v) -> data.put(k, new String(base64.decode(v), StandardCharsets.UTF_8)));
-    }
-    if (secret.getStringData() != null) {
-      data.putAll(secret.getStringData());
-    }
-    return Map.copyOf(data);
+  @Override
+  public Optional<StoredSecret> storedSecret(String namespace, String name) {
+    return reads.secret(namespace, name);
   }
 
-  // 409 (a conflicting writer), 429 and 5xx pass; 0 is a connection that never got an answer.
-  private static boolean isTransient(KubernetesClientException e) {
-    int code = e.getCode();
-    return code == 0 || code == 409 || code == 429 || code >= 500;
+  @Override
+  public Optional<Map<String, String>> configMap(String namespace, String name) {
+    return reads.configMap(namespace, name);
   }
 
-  private static void pause(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreUnavailable("interrupted while retrying a status write", e);
+  @Override
+  public boolean isLocal() {
+    return false;
+  }
+
+  // A callback already queued when the application stops must not reach beans that are going.
+  private void unlessStopped(Runnable callback) {
+    if (!stopped) {
+      callback.run();
     }
   }
 
   private class IndexUpdater implements ResourceEventHandler<GitRepo> {
     @Override
     public void onAdd(GitRepo gitRepo) {
-      index.put(gitRepo);
+      unlessStopped(() -> index.put(gitRepo));
     }
 
     @Override
     public void onUpdate(GitRepo oldGitRepo, GitRepo gitRepo) {
-      index.put(gitRepo);
+      unlessStopped(() -> index.put(gitRepo));
     }
 
     @Override
     public void onDelete(GitRepo gitRepo, boolean deletedFinalStateUnknown) {
-      index.remove(gitRepo);
+      unlessStopped(() -> index.remove(gitRepo));
     }
   }
 }

@@ -71,18 +71,25 @@ final class ManifestFile {
   record Entry(GitRepo gitRepo, Map<?, ?> source) {}
 
   /**
-   * What a file holds: GitRepos and Secrets by {@code namespace/name} in file order, and the
-   * documents that were skipped, each with the reason.
+   * What a file holds: GitRepos, Secrets and ConfigMaps by {@code namespace/name} in file order,
+   * and the documents that were skipped, each with the reason.
    */
   record Contents(
-      Map<String, Entry> gitRepos,
-      Map<String, Map<String, String>> secrets,
+      Map<GitRepoId, Entry> gitRepos,
+      Map<String, StoredSecret> secrets,
+      Map<String, Map<String, String>> configMaps,
       List<String> problems) {
 
     /** Names only: the record's own would print the Secrets' values. */
     @Override
     public String toString() {
-      return "Contents[gitRepos=" + gitRepos.keySet() + ", secrets=" + secrets.keySet() + "]";
+      return "Contents[gitRepos="
+          + gitRepos.keySet()
+          + ", secrets="
+          + secrets.keySet()
+          + ", configMaps="
+          + configMaps.keySet()
+          + "]";
     }
   }
 
@@ -117,8 +124,9 @@ final class ManifestFile {
    * Reads every document; one that is not a valid GitRepo or Secret is a problem, not a failure.
    */
   Contents contents() {
-    var gitRepos = new LinkedHashMap<String, Entry>();
-    var secrets = new LinkedHashMap<String, Map<String, String>>();
+    var gitRepos = new LinkedHashMap<GitRepoId, Entry>();
+    var secrets = new LinkedHashMap<String, StoredSecret>();
+    var configMaps = new LinkedHashMap<String, Map<String, String>>();
     var problems = new ArrayList<String>();
     for (int i = 0; i < documents.size(); i++) {
       String where = "document " + (i + 1) + ": ";
@@ -131,7 +139,7 @@ final class ManifestFile {
           problems.add(where + "not a mapping; skipped");
           continue;
         }
-        String problem = add(manifest, gitRepos, secrets);
+        String problem = add(manifest, gitRepos, secrets, configMaps);
         if (problem != null) {
           problems.add(where + problem);
         }
@@ -141,7 +149,7 @@ final class ManifestFile {
         problems.add(where + oneLine(e.getMessage()) + "; skipped");
       }
     }
-    return new Contents(gitRepos, secrets, problems);
+    return new Contents(gitRepos, secrets, configMaps, problems);
   }
 
   /** The document of a GitRepo, found by its metadata without reading the rest of the file. */
@@ -181,12 +189,30 @@ final class ManifestFile {
     boolean changed = false;
     for (var field : patch.entrySet()) {
       Node old = value(status, field.getKey());
-      if (old == null || !Objects.equals(construct(old), field.getValue())) {
-        put(status, field.getKey(), node(field.getValue()));
+      Object value = field.getValue();
+      if (old != null && field.getKey().equals("conditions")) {
+        value = conditionsMerged(construct(old), value);
+      }
+      if (old == null || !Objects.equals(construct(old), value)) {
+        put(status, field.getKey(), node(value));
         changed = true;
       }
     }
     return changed;
+  }
+
+  /** The file's conditions with each patched one in place of its type's, others kept as written. */
+  private static Object conditionsMerged(Object current, Object patched) {
+    if (!(current instanceof List<?>) || !(patched instanceof List<?>)) {
+      return patched;
+    }
+    List<GitRepoCondition> merged =
+        GitRepoCondition.merge(conditions(current), conditions(patched));
+    return SERIALIZATION.convertValue(merged, List.class);
+  }
+
+  private static List<GitRepoCondition> conditions(Object list) {
+    return Arrays.asList(SERIALIZATION.convertValue(list, GitRepoCondition[].class));
   }
 
   /** A status patch's non-null fields, as they appear in YAML. */
@@ -244,7 +270,10 @@ final class ManifestFile {
   }
 
   private static String add(
-      Map<?, ?> manifest, Map<String, Entry> gitRepos, Map<String, Map<String, String>> secrets) {
+      Map<?, ?> manifest,
+      Map<GitRepoId, Entry> gitRepos,
+      Map<String, StoredSecret> secrets,
+      Map<String, Map<String, String>> configMaps) {
     Object kind = manifest.get("kind");
     Object apiVersion = manifest.get("apiVersion");
     if ("GitRepo".equals(kind) && GITREPO_API_VERSION.equals(apiVersion)) {
@@ -253,13 +282,16 @@ final class ManifestFile {
     if ("Secret".equals(kind) && "v1".equals(apiVersion)) {
       return addSecret(manifest, secrets);
     }
-    if ("GitRepo".equals(kind) || "Secret".equals(kind)) {
+    if ("ConfigMap".equals(kind) && "v1".equals(apiVersion)) {
+      return addConfigMap(manifest, configMaps);
+    }
+    if ("GitRepo".equals(kind) || "Secret".equals(kind) || "ConfigMap".equals(kind)) {
       return kind + " with apiVersion " + apiVersion + " is not supported; skipped";
     }
     return null;
   }
 
-  private static String addGitRepo(Map<?, ?> manifest, Map<String, Entry> gitRepos) {
+  private static String addGitRepo(Map<?, ?> manifest, Map<GitRepoId, Entry> gitRepos) {
     GitRepo gitRepo = SERIALIZATION.convertValue(manifest, GitRepo.class);
     var metadata = gitRepo.getMetadata();
     if (metadata == null || isBlank(metadata.getName())) {
@@ -278,7 +310,7 @@ final class ManifestFile {
   }
 
   /** Decodes {@code data} (base64) and {@code stringData}; a problem never quotes a value. */
-  private static String addSecret(Map<?, ?> manifest, Map<String, Map<String, String>> secrets) {
+  private static String addSecret(Map<?, ?> manifest, Map<String, StoredSecret> secrets) {
     if (!(manifest.get("metadata") instanceof Map<?, ?> metadata)
         || isBlank(asString(metadata.get("name")))) {
       return "Secret without metadata.name; skipped";
@@ -307,8 +339,34 @@ final class ManifestFile {
       map.forEach(
           (k, v) -> data.put(String.valueOf(k), Objects.requireNonNullElse(asString(v), "")));
     }
-    if (secrets.putIfAbsent(id, Map.copyOf(data)) != null) {
+    StoredSecret secret = new StoredSecret(asString(manifest.get("type")), data);
+    if (secrets.putIfAbsent(id, secret) != null) {
       return "Secret " + id + " is defined twice in this file; the first one is used";
+    }
+    return null;
+  }
+
+  /** A ConfigMap's {@code data} (Fleet's {@code known-hosts}); {@code binaryData} is not read. */
+  private static String addConfigMap(
+      Map<?, ?> manifest, Map<String, Map<String, String>> configMaps) {
+    if (!(manifest.get("metadata") instanceof Map<?, ?> metadata)
+        || isBlank(asString(metadata.get("name")))) {
+      return "ConfigMap without metadata.name; skipped";
+    }
+    String namespace = asString(metadata.get("namespace"));
+    String id =
+        (isBlank(namespace) ? DEFAULT_NAMESPACE : namespace) + "/" + asString(metadata.get("name"));
+    Object data = manifest.get("data");
+    if (data != null && !(data instanceof Map)) {
+      return "ConfigMap " + id + ": data must be a mapping; skipped";
+    }
+    var values = new HashMap<String, String>();
+    if (data instanceof Map<?, ?> map) {
+      map.forEach(
+          (k, v) -> values.put(String.valueOf(k), Objects.requireNonNullElse(asString(v), "")));
+    }
+    if (configMaps.putIfAbsent(id, Map.copyOf(values)) != null) {
+      return "ConfigMap " + id + " is defined twice in this file; the first one is used";
     }
     return null;
   }

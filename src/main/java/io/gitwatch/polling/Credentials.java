@@ -5,15 +5,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How Gitwatch authenticates to a git remote: not at all, with HTTP basic auth, or with an SSH key;
- * built from the GitRepo's {@code clientSecretName} Secret. {@link #toString()} shows no secret.
+ * How Gitwatch authenticates to a git remote: not at all, with HTTP basic auth (a GitHub App's
+ * installation token too), or with an SSH key; built from the GitRepo's credentials Secret. {@link
+ * #toString()} shows no secret.
  *
  * @param kind which of the three
  * @param username the basic-auth user (for a token-only Secret, the token)
  * @param password the basic-auth password, empty for a token-only Secret
  * @param privateKey the SSH private key, OpenSSH or PEM, unencrypted
  * @param knownHosts the SSH host keys the server must present, in {@code known_hosts} format; null
- *     when the Secret has none, and then every host key is refused
+ *     when neither the Secret nor Fleet's {@code known-hosts} ConfigMap has any, and then every
+ *     host key is refused
  */
 public record Credentials(
     Kind kind, String username, String password, String privateKey, String knownHosts) {
@@ -55,7 +57,9 @@ public record Credentials(
     String user = username == null ? "" : username;
     String pass = password == null ? "" : password;
     if (user.isEmpty() && pass.isEmpty()) {
-      throw new RemoteHeadsException("the basic-auth Secret has neither a username nor a password");
+      throw new RemoteHeadsException(
+          FailureReason.CREDENTIALS_UNUSABLE,
+          "the basic-auth Secret has neither a username nor a password");
     }
     if (user.isEmpty()) {
       return new Credentials(Kind.BASIC, pass, "", null, null);
@@ -63,10 +67,16 @@ public record Credentials(
     return new Credentials(Kind.BASIC, user, pass, null, null);
   }
 
+  /** These credentials with {@code knownHosts} instead of the Secret's (none). */
+  Credentials withKnownHosts(String knownHosts) {
+    return ssh(privateKey, knownHosts);
+  }
+
   /** An SSH private key and, optionally, the {@code known_hosts} lines the server must match. */
   public static Credentials ssh(String privateKey, String knownHosts) {
     if (privateKey == null || privateKey.isBlank()) {
-      throw new RemoteHeadsException("the ssh-auth Secret has no ssh-privatekey");
+      throw new RemoteHeadsException(
+          FailureReason.CREDENTIALS_UNUSABLE, "the ssh-auth Secret has no ssh-privatekey");
     }
     return new Credentials(
         Kind.SSH,
@@ -77,14 +87,17 @@ public record Credentials(
   }
 
   /**
-   * The credentials a Secret holds, from its type and decoded data: {@code
-   * kubernetes.io/basic-auth} ({@code username}, {@code password}) or {@code
-   * kubernetes.io/ssh-auth} ({@code ssh-privatekey}, optional {@code known_hosts}). For any other
-   * or an unknown (null) type the keys decide, so an Opaque Secret with the same keys works too.
+   * The credentials a Secret holds, from its type and decoded data, used only as the type says:
+   * {@code kubernetes.io/basic-auth} ({@code username}, {@code password}) or {@code
+   * kubernetes.io/ssh-auth} ({@code ssh-privatekey}, optional {@code known_hosts}). A Secret of any
+   * other type is no git credential (it may be anything a tenant can name): refused, never sent.
+   * GitHub App Secrets are exchanged for a token elsewhere ({@link GitHubAppTokens}).
    *
-   * @throws RemoteHeadsException when the Secret holds no usable credentials
+   * @param name the Secret's name, for messages
+   * @throws RemoteHeadsException reason CredentialsUnusable, when the Secret holds no usable
+   *     credentials for its type
    */
-  public static Credentials fromSecret(String type, Map<String, String> data) {
+  public static Credentials fromSecret(String name, String type, Map<String, String> data) {
     Map<String, String> keys = data == null ? Map.of() : data;
     if (BASIC_AUTH.equals(type)) {
       return basic(keys.get("username"), keys.get("password"));
@@ -92,23 +105,23 @@ public record Credentials(
     if (SSH_AUTH.equals(type)) {
       return ssh(keys.get("ssh-privatekey"), keys.get("known_hosts"));
     }
-    if (keys.containsKey("ssh-privatekey")) {
-      return ssh(keys.get("ssh-privatekey"), keys.get("known_hosts"));
-    }
-    if (keys.containsKey("username") || keys.containsKey("password")) {
-      return basic(keys.get("username"), keys.get("password"));
-    }
-    if (keys.containsKey("github_app_id")) {
-      throw new RemoteHeadsException("GitHub App credentials are not supported");
-    }
     throw new RemoteHeadsException(
-        "the credentials Secret"
-            + (type == null ? "" : " of type " + type)
-            + " has none of username, password, ssh-privatekey: use a "
+        FailureReason.CREDENTIALS_UNUSABLE,
+        "the credentials Secret "
+            + (name.isEmpty() ? "" : name + " ")
+            + "is of type "
+            + (type == null ? "Opaque" : type)
+            + ": Gitwatch sends credentials only from a "
             + BASIC_AUTH
-            + " or "
+            + " Secret (username, password), a "
             + SSH_AUTH
-            + " Secret");
+            + " Secret (ssh-privatekey) or a GitHub App Secret (github_app_id,"
+            + " github_app_installation_id, github_app_private_key)");
+  }
+
+  /** As {@link #fromSecret(String, String, Map)}, for a Secret whose name need not be shown. */
+  public static Credentials fromSecret(String type, Map<String, String> data) {
+    return fromSecret("", type, data);
   }
 
   /** The values that must never appear in a message. */

@@ -12,7 +12,7 @@ import org.eclipse.jgit.transport.sshd.ServerKeyDatabase;
 
 /**
  * The host keys an SSH server may present, read from the credentials Secret's {@code known_hosts}
- * instead of {@code ~/.ssh}; checking is strict (a key that is not listed is refused, nothing is
+ * or Fleet's {@code known-hosts} ConfigMap instead of {@code ~/.ssh}; checking is strict (a key that is not listed is refused, nothing is
  * ever added). Plain and hashed host patterns and {@code @revoked} are honoured; {@code
  * @cert-authority} lines are ignored, so host certificates are refused.
  */
@@ -39,7 +39,7 @@ final class KnownHosts implements ServerKeyDatabase {
   /**
    * Why the last host key was refused, for the error message; sshd only says "did not validate".
    */
-  private volatile String refusal;
+  private volatile RemoteHeadsException refusal;
 
   private KnownHosts(List<Line> lines) {
     this.lines = lines;
@@ -90,32 +90,48 @@ final class KnownHosts implements ServerKeyDatabase {
     HostAndPort target = HostAndPort.parse(connectAddress);
     String key = KeyUtils.getKeyType(serverKey) + " " + KeyUtils.getFingerPrint(serverKey);
     boolean listed = false;
+    boolean hostKnown = false;
     for (Line line : lines) {
-      if (!line.matches(target.host(), target.port())
-          || !KeyUtils.compareKeys(serverKey, line.key())) {
+      if (!line.matches(target.host(), target.port())) {
+        continue;
+      }
+      hostKnown |= line.usable();
+      if (!KeyUtils.compareKeys(serverKey, line.key())) {
         continue;
       }
       if (line.revoked()) {
-        refusal = "the host key " + key + " of " + connectAddress + " is revoked in known_hosts";
+        refusal =
+            new RemoteHeadsException(
+                FailureReason.HOST_KEY_MISMATCH,
+                "the host key " + key + " of " + connectAddress + " is revoked in known_hosts");
         return false;
       }
       listed |= line.usable();
     }
     if (!listed) {
       refusal =
-          lines.isEmpty()
-              ? "the ssh-auth Secret has no known_hosts, so the host key "
-                  + key
-                  + " of "
-                  + connectAddress
-                  + " cannot be verified"
-              : "the host key " + key + " of " + connectAddress + " is not in known_hosts";
+          hostKnown
+              ? new RemoteHeadsException(
+                  FailureReason.HOST_KEY_MISMATCH,
+                  "the host key "
+                      + key
+                      + " of "
+                      + connectAddress
+                      + " is not in known_hosts, which lists another key for this host")
+              : new RemoteHeadsException(
+                  FailureReason.HOST_KEY_UNKNOWN,
+                  "the host key "
+                      + key
+                      + " of "
+                      + connectAddress
+                      + " is not in known_hosts, which lists no key for this host: add it to"
+                      + " known_hosts in the ssh-auth Secret or in the known-hosts ConfigMap");
     }
     return listed;
   }
 
   /** Why the server's key was refused, or null when none was. */
-  String refusal() {
+  RemoteHeadsException refusal() {
     return refusal;
   }
 

@@ -2,11 +2,10 @@ package io.gitwatch.polling;
 
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoChanged;
+import io.gitwatch.gitrepo.GitRepoId;
 import io.gitwatch.gitrepo.GitRepoIndex;
-import io.gitwatch.gitrepo.GitRepoStore;
-import io.gitwatch.webhook.Pushed;
-import io.gitwatch.webhook.Target;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
@@ -24,8 +23,6 @@ import jakarta.inject.Inject;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,10 +32,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
- * Keeps one non-persistent EJB timer per GitRepo, armed for its next poll: the effective interval
- * plus jitter, capped exponential backoff after failures, and "now" after a verified webhook.
- * Timeouts run concurrently ({@code @Lock(READ)}); a semaphore bounds the polls in flight, and a
- * GitRepo is never polled twice at once.
+ * Keeps one non-persistent EJB timer per GitRepo that is polled on a schedule, armed for its next
+ * poll: the effective interval plus jitter, capped exponential backoff after failures, at once when
+ * what the poll asks changes. Only the holder of the polling Lease polls on a schedule. Timeouts
+ * run concurrently ({@code @Lock(READ)}); a semaphore bounds the polls in flight, and a GitRepo is
+ * never polled twice at once.
  */
 @Singleton
 @Startup
@@ -54,79 +52,72 @@ public class PollScheduler {
   @Resource TimerService timerService;
   @Inject GitRepoIndex index;
   @Inject Poller poller;
+  @Inject PollingLease lease;
   @Inject MetricRegistry metrics;
-  @Inject GitRepoStore store;
   @Inject Event<Leadership> leadership;
 
   @Inject
-  @ConfigProperty(name = "gitwatch.polling.lease-name", defaultValue = "gitwatch-polling")
-  String leaseName;
-
-  @Inject
-  @ConfigProperty(name = "gitwatch.polling.lease-duration", defaultValue = "15s")
-  String leaseDuration;
-
-  @Inject
   @ConfigProperty(name = "gitwatch.polling.default-interval", defaultValue = "15s")
-  String defaultInterval;
+  Duration defaultInterval;
 
   @Inject
   @ConfigProperty(name = "gitwatch.polling.webhook-interval", defaultValue = "1h")
-  String webhookInterval;
+  Duration webhookInterval;
 
   @Inject
   @ConfigProperty(name = "gitwatch.polling.backoff-cap", defaultValue = "5m")
-  String backoffCap;
+  Duration backoffCap;
 
   @Inject
   @ConfigProperty(name = "gitwatch.polling.max-concurrent", defaultValue = "16")
   int maxConcurrent;
 
-  private Duration defaults;
-  private Duration afterWebhook;
-  private Duration cap;
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.replace-fleet-poller", defaultValue = "false")
+  boolean replaceFleetPoller;
+
   private Semaphore slots;
   private org.eclipse.microprofile.metrics.Timer timerLag;
-  private volatile boolean leading;
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-  private final Set<String> again = ConcurrentHashMap.newKeySet();
-  private final Map<String, Long> started = new ConcurrentHashMap<>();
+  private volatile boolean stopping;
+  private final Map<GitRepoId, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<GitRepoId, Integer> failures = new ConcurrentHashMap<>();
+  private final PollsInFlight inFlight = new PollsInFlight();
 
   @PostConstruct
   void start() {
-    defaults = PollingInterval.parseGo(defaultInterval);
-    afterWebhook = PollingInterval.parseGo(webhookInterval);
-    cap = PollingInterval.parseGo(backoffCap);
     slots = new Semaphore(maxConcurrent);
     timerLag = metrics.timer("gitwatch_polling_timer_lag");
     metrics.gauge("gitwatch_polling_gitrepos_scheduled", timers, Map::size);
-    metrics.gauge("gitwatch_polling_in_flight", inFlight, Set::size);
+    metrics.gauge("gitwatch_polling_in_flight", inFlight, PollsInFlight::size);
     metrics.gauge("gitwatch_polling_gitrepos_in_backoff", failures, Map::size);
-    metrics.gauge("gitwatch_polling_leader", () -> leading ? 1 : 0);
-    // Stand for election from a timer, not from here: the store it starts may tell this bean about
-    // GitRepos at once, and a singleton cannot be called while it is being constructed.
+    metrics.gauge("gitwatch_polling_leader", () -> lease.term() >= 0 ? 1 : 0);
+    // Stand for election from a timer, not from here: the lease may call back at once, and a
+    // singleton cannot be called while it is being constructed.
     timerService.createSingleActionTimer(0, new TimerConfig(new Election(), false));
+  }
+
+  /**
+   * Cancels every timer when the application stops, and keeps timers that fire meanwhile from
+   * arming new ones in an EJB module that is going away.
+   */
+  @PreDestroy
+  void stop() {
+    stopping = true;
+    timers.keySet().forEach(this::cancel);
   }
 
   /** The timer that starts this replica's candidacy for polling. */
   record Election() implements Serializable {}
 
-  private void stand() {
-    // Every replica serves webhooks; only the elected one polls on a schedule.
-    store.elect(
-        leaseName,
-        PollingInterval.parseGo(leaseDuration),
-        () -> leadership.fire(new Leadership(true)),
-        () -> leadership.fire(new Leadership(false)));
-  }
+  /** What a timer carries: which GitRepo, and when its poll was due (epoch millis). */
+  record PollRequest(GitRepoId id, long due) implements Serializable {}
 
   public void onLeadership(@Observes Leadership change) {
-    leading = change.leading();
     LOG.info(
-        leading ? "Polling: this replica is the poller" : "Polling: this replica stopped polling");
-    if (leading) {
+        change.leading()
+            ? "Polling: this replica is the poller"
+            : "Polling: this replica stopped polling");
+    if (change.leading()) {
       // Spread the first polls over one interval instead of firing them all at once.
       for (GitRepo gitRepo : index.all()) {
         schedule(
@@ -138,7 +129,7 @@ public class PollScheduler {
   }
 
   public void onChanged(@Observes GitRepoChanged change) {
-    if (!leading) {
+    if (lease.term() < 0) {
       return;
     }
     GitRepo current = change.current();
@@ -149,85 +140,62 @@ public class PollScheduler {
     }
     if (change.previous() == null) {
       schedule(current, PollingInterval.firstDelay(interval(current), ThreadLocalRandom.current()));
-    } else if (!samePoll(change.previous(), current)) {
+    } else if (!PollingInterval.samePoll(change.previous(), current, replaceFleetPoller)) {
       failures.remove(current.id());
       schedule(current, Duration.ZERO);
     }
     // A status change that only lengthens the interval (the first webhook) takes effect when the
-    // armed timer fires: replacing it could cancel the "poll now" that webhook just asked for.
+    // armed timer fires.
   }
-
-  /**
-   * A verified webhook makes its GitRepos poll now, so {@code commit} follows within one ls-remote.
-   */
-  public void onPushed(@Observes Pushed pushed) {
-    for (Target target : pushed.targets()) {
-      try {
-        arm(target.gitRepo().id(), Duration.ZERO, true);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Could not trigger a poll of " + target.gitRepo().id(), e);
-      }
-    }
-  }
-
-  /**
-   * What a timer carries: which GitRepo, whether the remote must be asked afresh, and when the poll
-   * was due (epoch millis), kept across busy retries so the lag metric counts the whole wait.
-   */
-  record PollRequest(String id, boolean fresh, long due) implements Serializable {}
 
   @Timeout
   void onTimeout(Timer timer) {
+    if (stopping) {
+      return;
+    }
     if (timer.getInfo() instanceof Election) {
-      stand();
+      lease.stand(
+          () -> leadership.fire(new Leadership(true)),
+          () -> leadership.fire(new Leadership(false)));
       return;
     }
     PollRequest request = (PollRequest) timer.getInfo();
-    String id = request.id();
+    GitRepoId id = request.id();
     timers.remove(id, timer);
-    long lag = System.currentTimeMillis() - request.due();
-    if (!inFlight.add(id)) {
-      again.add(id); // coalesce: the running poll is followed by one more
-      return;
+    long term = lease.term();
+    GitRepo gitRepo = index.get(id).orElse(null);
+    if (term < 0 || gitRepo == null) {
+      return; // not the poller, or gone
+    }
+    if (!inFlight.start(id)) {
+      return; // its running poll is followed by one more
     }
     if (!slots.tryAcquire()) {
-      inFlight.remove(id);
-      arm(id, BUSY_RETRY, request.fresh(), request.due());
+      inFlight.end(id);
+      arm(id, BUSY_RETRY, request.due());
       return;
     }
-    // How late polls start against their schedule: the measure of whether this replica keeps up.
-    timerLag.update(Duration.ofMillis(Math.max(0, lag)));
-    boolean ok = false;
-    String[] nsName = id.split("/", 2);
-    started.put(id, System.nanoTime());
+    boolean succeeded = false;
+    boolean busy = false;
     try {
-      // Share a recent ls-remote of the same repository, unless a webhook asked for the truth now.
-      Duration maxAge = request.fresh() ? Duration.ZERO : sharingWindow(nsName);
-      ok = poller.poll(nsName[0], nsName[1], maxAge);
+      // Share a recent ls-remote of the same repository: one answer lists every branch and tag.
+      Duration sharing = interval(gitRepo).multipliedBy(9).dividedBy(10);
+      succeeded = poller.poll(gitRepo, sharing, term).succeeded();
+    } catch (RemoteHeads.Busy e) {
+      busy = true; // the repository's ls-remote is in flight: come back for its answer
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Poll of " + id + " failed unexpectedly", e);
     } finally {
-      started.remove(id);
       slots.release();
-      inFlight.remove(id);
+      inFlight.end(id);
     }
-    int failed = ok ? 0 : failures.merge(id, 1, Integer::sum);
-    if (ok) {
-      failures.remove(id);
-    }
-    GitRepo gitRepo = index.get(nsName[0], nsName[1]).orElse(null);
-    if (gitRepo == null) {
+    if (busy) {
+      arm(id, BUSY_RETRY, request.due());
       return;
     }
-    if (again.remove(id)) {
-      arm(id, Duration.ZERO, true);
-    } else if (!leading) {
-      return; // a webhook's poll on a replica that does not poll on a schedule is a one-off
-    } else if (failed > 0) {
-      arm(id, PollingInterval.backoff(failed, defaults, cap), false);
-    } else {
-      schedule(gitRepo, PollingInterval.withJitter(interval(gitRepo), ThreadLocalRandom.current()));
-    }
+    // How late polls start against their schedule: the measure of whether this replica keeps up.
+    timerLag.update(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - request.due())));
+    next(id, succeeded);
   }
 
   /** Number of GitRepos with a timer. */
@@ -241,36 +209,48 @@ public class PollScheduler {
 
   /** How long the oldest poll in flight has been running; zero when none is. */
   public Duration longestInFlight() {
-    long now = System.nanoTime();
-    return started.values().stream()
-        .map(t -> Duration.ofNanos(now - t))
-        .max(Duration::compareTo)
-        .orElse(Duration.ZERO);
+    return inFlight.longest();
+  }
+
+  private void next(GitRepoId id, boolean succeeded) {
+    GitRepo gitRepo = index.get(id).orElse(null);
+    if (gitRepo == null || lease.term() < 0) {
+      return; // gone, or no longer the poller
+    }
+    if (inFlight.askedAgain(id)) {
+      schedule(gitRepo, Duration.ZERO); // what the poll asks changed while it ran
+    } else if (succeeded) {
+      failures.remove(id);
+      schedule(gitRepo, PollingInterval.withJitter(interval(gitRepo), ThreadLocalRandom.current()));
+    } else {
+      int failed = failures.merge(id, 1, Integer::sum);
+      arm(id, PollingInterval.backoff(failed, defaultInterval, backoffCap), 0);
+    }
   }
 
   private void schedule(GitRepo gitRepo, Duration delay) {
-    if (PollingInterval.disabled(gitRepo.spec())) {
+    if (!PollingInterval.scheduled(gitRepo, replaceFleetPoller)) {
       cancel(gitRepo.id());
       return;
     }
-    arm(gitRepo.id(), delay, false);
+    arm(gitRepo.id(), delay, 0);
   }
 
-  private void arm(String id, Duration delay, boolean fresh) {
-    arm(id, delay, fresh, System.currentTimeMillis() + Math.max(0, delay.toMillis()));
-  }
-
-  private void arm(String id, Duration delay, boolean fresh, long due) {
-    Timer timer =
-        timerService.createSingleActionTimer(
-            Math.max(0, delay.toMillis()), new TimerConfig(new PollRequest(id, fresh, due), false));
+  /** Arms the GitRepo's timer; {@code due} keeps a busy retry's original due time (0: now). */
+  private void arm(GitRepoId id, Duration delay, long due) {
+    if (stopping) {
+      return;
+    }
+    long millis = Math.max(0, delay.toMillis());
+    PollRequest request = new PollRequest(id, due > 0 ? due : System.currentTimeMillis() + millis);
+    Timer timer = timerService.createSingleActionTimer(millis, new TimerConfig(request, false));
     Timer previous = timers.put(id, timer);
     if (previous != null) {
       cancelQuietly(previous);
     }
   }
 
-  private void cancel(String id) {
+  private void cancel(GitRepoId id) {
     Timer timer = timers.remove(id);
     if (timer != null) {
       cancelQuietly(timer);
@@ -285,30 +265,10 @@ public class PollScheduler {
     }
   }
 
-  private Duration sharingWindow(String[] nsName) {
-    return index
-        .get(nsName[0], nsName[1])
-        .map(g -> interval(g).multipliedBy(9).dividedBy(10))
-        .orElse(Duration.ZERO);
-  }
-
   private Duration interval(GitRepo gitRepo) {
     Duration interval =
-        PollingInterval.effective(gitRepo.spec(), gitRepo.status(), defaults, afterWebhook);
+        PollingInterval.effective(
+            gitRepo.spec(), gitRepo.status(), defaultInterval, webhookInterval);
     return interval.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : interval;
-  }
-
-  // What the poll asks the remote; status writes (ours or Fleet's) do not change it.
-  private static boolean samePoll(GitRepo before, GitRepo after) {
-    var a = before.spec();
-    var b = after.spec();
-    return Objects.equals(a.getRepo(), b.getRepo())
-        && Objects.equals(a.getBranch(), b.getBranch())
-        && Objects.equals(a.getRevision(), b.getRevision())
-        && Objects.equals(a.getPollingInterval(), b.getPollingInterval())
-        && Objects.equals(a.getDisablePolling(), b.getDisablePolling())
-        && Objects.equals(a.getClientSecretName(), b.getClientSecretName())
-        && Objects.equals(a.getCaBundle(), b.getCaBundle())
-        && Objects.equals(a.getInsecureSkipTLSVerify(), b.getInsecureSkipTLSVerify());
   }
 }

@@ -10,7 +10,6 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,6 +23,7 @@ import java.util.Objects;
 public class PollStatusWriter {
 
   static final String GIT_POLLING = "GitPolling";
+  static final String INVALID_POLLING_INTERVAL = "InvalidPollingInterval";
 
   @Inject GitRepoStore store;
 
@@ -34,18 +34,22 @@ public class PollStatusWriter {
     var patch = new GitRepoStatus();
     boolean changed;
     if (polled.succeeded()) {
+      // An ignored spec field is said on the condition, so the user sees it where they look.
+      String reason = polled.notice() == null ? null : INVALID_POLLING_INTERVAL;
       changed =
           !polled.commit().equals(status.getCommit())
               || !polled.commit().equals(status.getPollingCommit())
-              || !hasCondition(status, "True", "", "");
+              || !hasCondition(status, "True", blank(reason), blank(polled.notice()));
       patch.setCommit(polled.commit());
       patch.setPollingCommit(polled.commit());
       // Empty reason and message are left out: sent as "" they reached a real API server as null,
       // and the CRD schema (type: string) refused the whole patch with a 422.
-      patch.setConditions(withGitPolling(status, "True", null, null, time));
+      patch.setConditions(gitPolling("True", reason, polled.notice(), time));
     } else {
-      changed = !hasCondition(status, "False", "PollFailed", polled.failure());
-      patch.setConditions(withGitPolling(status, "False", "PollFailed", polled.failure(), time));
+      // A fixed reason code and our own message: never text the remote sent.
+      String reason = polled.reason().code();
+      changed = !hasCondition(status, "False", reason, polled.failure());
+      patch.setConditions(gitPolling("False", reason, polled.failure(), time));
     }
     if (changed) {
       patch.setLastPollingTriggered(time);
@@ -64,23 +68,17 @@ public class PollStatusWriter {
                     && Objects.equals(blank(c.getMessage()), message));
   }
 
-  // A merge patch replaces the whole list: keep the other writers' conditions as they are.
-  private static List<GitRepoCondition> withGitPolling(
-      GitRepoStatus status, String value, String reason, String message, String time) {
+  // Only our condition: the store merges it by type into the GitRepo's current list, so the other
+  // writers' conditions (Fleet's Ready, Accepted, Stalled...) are never written back from a copy.
+  private static List<GitRepoCondition> gitPolling(
+      String value, String reason, String message, String time) {
     var condition = new GitRepoCondition();
     condition.setType(GIT_POLLING);
     condition.setStatus(value);
     condition.setReason(reason);
     condition.setMessage(message);
     condition.setLastUpdateTime(time);
-    List<GitRepoCondition> all = new ArrayList<>();
-    for (GitRepoCondition c : conditions(status)) {
-      if (!GIT_POLLING.equals(c.getType())) {
-        all.add(c);
-      }
-    }
-    all.add(condition);
-    return all;
+    return List.of(condition);
   }
 
   private static List<GitRepoCondition> conditions(GitRepoStatus status) {

@@ -7,16 +7,26 @@ import java.time.Instant;
  * The CDI event of one poll of a GitRepo's remote: the commit found, or why none was.
  *
  * @param commit the head commit, or null when the poll failed
- * @param failure a message a user can act on (no secret material), or null on success
+ * @param reason the fixed reason code of the failure, or null on success
+ * @param failure a message in our own words a user can act on (no secret material, nothing the
+ *     remote sent), or null on success
+ * @param notice on success, something in the spec the user should fix (an invalid {@code
+ *     pollingInterval} that was ignored); null when there is nothing to say
  */
-public record Polled(GitRepo gitRepo, Instant at, String commit, String failure) {
+public record Polled(
+    GitRepo gitRepo,
+    Instant at,
+    String commit,
+    FailureReason reason,
+    String failure,
+    String notice) {
 
-  static Polled found(GitRepo gitRepo, Instant at, String commit) {
-    return new Polled(gitRepo, at, commit, null);
+  static Polled found(GitRepo gitRepo, Instant at, String commit, String notice) {
+    return new Polled(gitRepo, at, commit, null, null, notice);
   }
 
-  static Polled failed(GitRepo gitRepo, Instant at, String failure) {
-    return new Polled(gitRepo, at, null, failure);
+  static Polled failed(GitRepo gitRepo, Instant at, FailureReason reason, String failure) {
+    return new Polled(gitRepo, at, null, reason, failure, null);
   }
 
   public boolean succeeded() {

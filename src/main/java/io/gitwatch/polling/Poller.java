@@ -1,8 +1,8 @@
 package io.gitwatch.polling;
 
+import io.gitwatch.gitrepo.Admission;
 import io.gitwatch.gitrepo.GitRepo;
-import io.gitwatch.gitrepo.GitRepoIndex;
-import io.gitwatch.gitrepo.GitRepoSpec;
+import io.gitwatch.gitrepo.GitRepoId;
 import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.gitrepo.StoreUnavailable;
 import jakarta.annotation.PostConstruct;
@@ -13,90 +13,130 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
 /**
- * Polls one GitRepo: resolves its credentials, asks the remote for the head of the ref it tracks,
- * and fires {@link Polled} with what the remote said. GitRepos on the same URL with the same
- * credentials share one ls-remote per interval: one answer lists every branch and tag.
+ * Polls one GitRepo: checks it against its namespace's restrictions and the egress policy, resolves
+ * its credentials, asks the remote (through {@link RemoteHeads}, which shares ls-remotes between
+ * GitRepos of one repository) for the head of the ref it tracks, and fires {@link Polled} with what
+ * was found.
  */
 @ApplicationScoped
 public class Poller {
 
+  /** The term of a poll that any replica may write: one a webhook asked for. */
+  public static final long ANY_TERM = -1;
+
   private static final Logger LOG = Logger.getLogger(Poller.class.getName());
-  private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
   // A failing repository repeats its Warning event at most this often, unless the failure changes.
   private static final Duration FAILURE_EVENT_EVERY = Duration.ofMinutes(10);
 
   @Inject GitRepoStore store;
-  @Inject GitRepoIndex index;
+  @Inject PollCredentials credentials;
+  @Inject PollingLease lease;
   @Inject Event<Polled> polled;
   @Inject MetricRegistry metrics;
 
   @Inject
   @ConfigProperty(name = "gitwatch.polling.timeout", defaultValue = "30s")
-  String timeout;
+  Duration timeout;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.max-advertisement-bytes", defaultValue = "8388608")
+  long maxAdvertisementBytes;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.max-concurrent", defaultValue = "16")
+  int maxConcurrent;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.max-shared-bytes", defaultValue = "67108864")
+  long maxSharedBytes;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.polling.allowed-schemes")
+  Optional<String> allowedSchemes;
+
+  @Inject
+  @ConfigProperty(
+      name = "gitwatch.polling.denied-networks",
+      defaultValue = EgressPolicy.DEFAULT_DENIED_NETWORKS)
+  String deniedNetworks;
 
   private RemoteHeads remoteHeads;
   private volatile Instant lastSuccess;
-  private final Map<Source, Listed> recent = new ConcurrentHashMap<>();
-  private final Map<Source, Object> sourceLocks = new ConcurrentHashMap<>();
-  private final Map<String, Reported> reportedFailures = new ConcurrentHashMap<>();
-
-  /** Where refs come from: equal sources give equal answers. */
-  private record Source(String url, Credentials credentials, TransportOptions options) {}
-
-  private record Listed(Refs refs, long atNanos) {}
+  private final Map<GitRepoId, Reported> reportedFailures = new ConcurrentHashMap<>();
 
   private record Reported(String message, long atNanos) {}
 
+  /**
+   * One poll: what the remote said, and whether it was recorded on the GitRepo (not when the status
+   * write failed, nor when the Lease term it ran in ended meanwhile).
+   */
+  public record Outcome(Polled polled, boolean recorded) {
+    public boolean succeeded() {
+      return polled.succeeded() && recorded;
+    }
+  }
+
   @PostConstruct
   void init() {
-    remoteHeads = new RemoteHeads(PollingInterval.parseGo(timeout));
+    EgressPolicy egress =
+        EgressPolicy.of(
+            allowedSchemes
+                .filter(s -> !s.isBlank())
+                .orElse(EgressPolicy.defaultSchemes(store.isLocal())),
+            deniedNetworks);
+    LOG.info("Polling egress: " + egress);
+    remoteHeads =
+        new RemoteHeads(
+            new RemoteHeads.Limits(timeout, maxAdvertisementBytes, maxConcurrent, maxSharedBytes),
+            egress,
+            Proxies.fromEnvironment(System.getenv()));
+    // Calls that really reach a remote; shared answers are not counted.
+    remoteHeads.onRemoteCall(() -> metrics.counter("gitwatch_ls_remote_calls").inc());
   }
 
   /**
-   * Polls the GitRepo as the index knows it now.
+   * Polls the GitRepo and records what the remote said.
    *
    * @param maxAge how old a shared ls-remote answer may be; zero asks the remote now
-   * @return true when the remote answered (or the GitRepo is gone), false when the poll failed
+   * @param term the Lease term a scheduled poll runs in, or {@link #ANY_TERM}
+   * @throws RemoteHeads.Busy when the repository's ls-remote is in flight, or every slot is taken:
+   *     nothing happened, try again soon
    */
-  public boolean poll(String namespace, String name, Duration maxAge) {
-    GitRepo gitRepo = index.get(namespace, name).orElse(null);
-    if (gitRepo == null) {
-      return true;
-    }
+  public Outcome poll(GitRepo gitRepo, Duration maxAge, long term) {
     Instant at = Instant.now();
     long start = System.nanoTime();
-    Polled result;
-    try {
-      result = Polled.found(latest(gitRepo), at, head(gitRepo, maxAge).commit());
-    } catch (RemoteHeadsException e) {
-      result = Polled.failed(latest(gitRepo), at, e.getMessage());
-    } catch (StoreUnavailable e) {
-      result = Polled.failed(latest(gitRepo), at, "the credentials Secret could not be read");
-    }
+    Polled result = ask(gitRepo, maxAge, at);
     String outcome = result.succeeded() ? "success" : "failure";
-    try {
-      report(gitRepo, result);
-      polled.fire(result);
-    } catch (StoreUnavailable e) {
-      // The remote answered but its answer could not be recorded: a failed poll, retried with
-      // backoff, and decided again then against the status the API server really holds.
-      LOG.info(() -> "poll of " + gitRepo.id() + ": " + e.getMessage());
-      outcome = "write_failed";
+    boolean recorded = false;
+    if (term != ANY_TERM && !lease.holds(term)) {
+      // The Lease moved on while the remote was asked: the new holder polls and writes.
+      outcome = "lease_lost";
+    } else {
+      try {
+        report(gitRepo, result);
+        polled.fire(result);
+        recorded = true;
+      } catch (StoreUnavailable e) {
+        // The remote answered but its answer could not be recorded: a failed poll, retried with
+        // backoff, and decided again then against the status the API server really holds.
+        LOG.info(() -> "poll of " + gitRepo.id() + ": " + e.getMessage());
+        outcome = "write_failed";
+      }
     }
     metrics.counter("gitwatch_polls", new Tag("outcome", outcome)).inc();
     metrics.timer("gitwatch_poll_duration").update(Duration.ofNanos(System.nanoTime() - start));
     if (outcome.equals("success")) {
       lastSuccess = at;
     }
-    return outcome.equals("success");
+    return new Outcome(result, recorded);
   }
 
   /** When a poll last succeeded, or null before the first. */
@@ -104,48 +144,25 @@ public class Poller {
     return lastSuccess;
   }
 
-  private Head head(GitRepo gitRepo, Duration maxAge) {
-    GitRepoSpec spec = gitRepo.spec();
-    Credentials credentials = credentials(gitRepo);
-    String revision = spec.getRevision();
-    if (revision != null && FULL_SHA.matcher(revision.trim()).matches()) {
-      return remoteHeads.resolve(spec, credentials); // a pinned commit: the remote is not asked
-    }
-    var source = new Source(spec.getRepo(), credentials, TransportOptions.of(spec));
-    return RemoteHeads.pick(refs(source, maxAge), spec);
-  }
-
-  private Refs refs(Source source, Duration maxAge) {
-    // One ls-remote at a time per source, so GitRepos polled together share its answer.
-    synchronized (sourceLocks.computeIfAbsent(source, s -> new Object())) {
-      Listed listed = recent.get(source);
-      if (listed != null && System.nanoTime() - listed.atNanos() < maxAge.toNanos()) {
-        return listed.refs();
+  private Polled ask(GitRepo gitRepo, Duration maxAge, Instant at) {
+    try {
+      Admission admission =
+          store.restrictions(gitRepo.getMetadata().getNamespace()).admit(gitRepo.spec());
+      if (!admission.allowed()) {
+        // Nothing is read or contacted for a GitRepo its namespace's restrictions refuse.
+        throw new RemoteHeadsException(FailureReason.RESTRICTED, admission.refusal());
       }
-      metrics.counter("gitwatch_ls_remote_calls").inc();
-      Refs refs = remoteHeads.listRefs(source.url(), source.credentials(), source.options());
-      recent.put(source, new Listed(refs, System.nanoTime()));
-      return refs;
+      remoteHeads.check(gitRepo.spec().getRepo()); // refused before any Secret is read
+      Credentials auth = credentials.of(gitRepo, admission);
+      Head head = remoteHeads.poll(gitRepo.spec(), auth, maxAge);
+      return Polled.found(
+          gitRepo, at, head.commit(), PollingInterval.problem(gitRepo.spec()).orElse(null));
+    } catch (RemoteHeadsException e) {
+      if (e.detail() != null) {
+        LOG.info(() -> "poll of " + gitRepo.id() + ": " + e.reason().code() + ": " + e.detail());
+      }
+      return Polled.failed(gitRepo, at, e.reason(), e.getMessage());
     }
-  }
-
-  private Credentials credentials(GitRepo gitRepo) {
-    String secretName = gitRepo.spec().getClientSecretName();
-    if (secretName == null || secretName.isBlank()) {
-      return Credentials.none();
-    }
-    String namespace = gitRepo.getMetadata().getNamespace();
-    Map<String, String> data =
-        store
-            .secret(namespace, secretName.trim())
-            .orElseThrow(
-                () ->
-                    new RemoteHeadsException(
-                        "clientSecretName "
-                            + secretName
-                            + " does not exist in namespace "
-                            + namespace));
-    return Credentials.fromSecret(null, data);
   }
 
   // Events for users: every new commit, and failures rate-limited so a broken repo does not flood.
@@ -157,21 +174,22 @@ public class Poller {
       }
       return;
     }
-    LOG.info(() -> "poll of " + gitRepo.id() + " failed: " + result.failure());
+    LOG.info(
+        () ->
+            "poll of "
+                + gitRepo.id()
+                + " failed: "
+                + result.reason().code()
+                + ": "
+                + RemoteHeadsException.escaped(result.failure()));
     Reported last = reportedFailures.get(gitRepo.id());
     long now = System.nanoTime();
     if (last == null
         || !Objects.equals(last.message(), result.failure())
         || now - last.atNanos() > FAILURE_EVENT_EVERY.toNanos()) {
       reportedFailures.put(gitRepo.id(), new Reported(result.failure(), now));
-      store.recordEvent(gitRepo, true, "FailedToCheckCommit", result.failure());
+      store.recordEvent(
+          gitRepo, true, "FailedToCheckCommit", result.reason().code() + ": " + result.failure());
     }
-  }
-
-  // The status may have moved while the remote was asked (a webhook write): decide on the newest.
-  private GitRepo latest(GitRepo gitRepo) {
-    return index
-        .get(gitRepo.getMetadata().getNamespace(), gitRepo.getMetadata().getName())
-        .orElse(gitRepo);
   }
 }

@@ -1,16 +1,15 @@
 package io.gitwatch.polling;
 
+import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoSpec;
 import io.gitwatch.gitrepo.GitRepoStatus;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.RoundingMode;
+import io.gitwatch.gitrepo.GoDuration;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The polling rules as pure functions: Go-duration parsing, the effective interval of a GitRepo,
@@ -18,66 +17,9 @@ import java.util.regex.Pattern;
  */
 public final class PollingInterval {
 
-  static final String SYNTAX =
-      "a Go duration: one or more <number><unit> with units ns, us, µs, ms, s, m, h"
-          + " (e.g. 15s, 1h30m, 500ms, 1.5h), or 0";
-
-  // Go's ParseDuration: a decimal number with an optional fraction (".5" and "5." are valid,
-  // "." is not) followed by a unit. Longer units first so that "ms" is not read as "m" + "s".
-  private static final Pattern COMPONENT =
-      Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
-
-  private static final Map<String, Long> NANOS_PER_UNIT =
-      Map.of(
-          "ns", 1L,
-          "us", 1_000L,
-          "µs", 1_000L, // U+00B5 MICRO SIGN
-          "μs", 1_000L, // U+03BC GREEK SMALL LETTER MU, which Go accepts too
-          "ms", 1_000_000L,
-          "s", 1_000_000_000L,
-          "m", 60_000_000_000L,
-          "h", 3_600_000_000_000L);
-
-  // Go's time.Duration is an int64 of nanoseconds (about 292 years); Go refuses longer values.
-  private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
-
   private static final int JITTER_PERCENT = 10;
 
   private PollingInterval() {}
-
-  /**
-   * Parses a Go duration ({@code 15s}, {@code 1h30m}, {@code 500ms}, {@code 1.5h}, {@code 0}).
-   *
-   * @throws IllegalArgumentException naming the value and the accepted syntax, for anything else: a
-   *     number without a unit, a sign, spaces, an unknown unit, an empty string
-   */
-  public static Duration parseGo(String text) {
-    if (text == null || text.isEmpty()) {
-      throw invalid(text);
-    }
-    if (text.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher matcher = COMPONENT.matcher(text);
-    BigInteger nanos = BigInteger.ZERO;
-    int position = 0;
-    while (position < text.length()) {
-      if (!matcher.find(position) || matcher.start() != position) {
-        throw invalid(text);
-      }
-      BigDecimal component =
-          new BigDecimal(matcher.group(1))
-              .multiply(BigDecimal.valueOf(NANOS_PER_UNIT.get(matcher.group(2))));
-      // Go truncates fractions of a nanosecond.
-      nanos = nanos.add(component.setScale(0, RoundingMode.DOWN).toBigIntegerExact());
-      position = matcher.end();
-    }
-    if (nanos.compareTo(MAX_NANOS) > 0) {
-      throw new IllegalArgumentException(
-          "duration \"" + text + "\" is too long: at most about 292 years (2562047h)");
-    }
-    return Duration.ofNanos(nanos.longValueExact());
-  }
 
   /**
    * The interval a GitRepo polls at: {@code spec.pollingInterval} when set and greater than zero;
@@ -117,7 +59,7 @@ public final class PollingInterval {
     if (text == null || text.isBlank()) {
       return Optional.empty();
     }
-    Duration interval = parseGo(text);
+    Duration interval = GoDuration.parse(text);
     return interval.isZero() ? Optional.empty() : Optional.of(interval);
   }
 
@@ -134,9 +76,59 @@ public final class PollingInterval {
     }
   }
 
-  /** Whether the GitRepo must not be polled at all ({@code spec.disablePolling: true}). */
-  public static boolean disabled(GitRepoSpec spec) {
-    return spec != null && Boolean.TRUE.equals(spec.getDisablePolling());
+  /**
+   * The annotation that switches Gitwatch's polling of one GitRepo on or off, whatever else says.
+   */
+  public static final String ANNOTATION = "gitwatch.io/polling";
+
+  /**
+   * Whether Gitwatch polls the GitRepo on a schedule: {@code gitwatch.io/polling: enabled} or
+   * {@code disabled} wins; otherwise, when Gitwatch replaces Fleet's poller, always ({@code
+   * spec.disablePolling} then only turns Fleet's poller off); otherwise unless {@code
+   * spec.disablePolling: true}.
+   */
+  public static boolean scheduled(GitRepo gitRepo, boolean replaceFleetPoller) {
+    String annotation = annotation(gitRepo);
+    if ("enabled".equals(annotation)) {
+      return true;
+    }
+    if ("disabled".equals(annotation)) {
+      return false;
+    }
+    return replaceFleetPoller || !Boolean.TRUE.equals(gitRepo.spec().getDisablePolling());
+  }
+
+  /**
+   * Whether Gitwatch may contact the GitRepo's remote at all, after a webhook too: not when {@code
+   * gitwatch.io/polling: disabled}.
+   */
+  public static boolean contactsRemote(GitRepo gitRepo) {
+    return !"disabled".equals(annotation(gitRepo));
+  }
+
+  /**
+   * Whether two versions of a GitRepo are polled alike: the same remote and ref, credentials, TLS
+   * options and interval, and both scheduled or both not. Status writes (ours or Fleet's) never
+   * change this.
+   */
+  public static boolean samePoll(GitRepo before, GitRepo after, boolean replaceFleetPoller) {
+    var a = before.spec();
+    var b = after.spec();
+    return Objects.equals(a.getRepo(), b.getRepo())
+        && Objects.equals(a.getBranch(), b.getBranch())
+        && Objects.equals(a.getRevision(), b.getRevision())
+        && Objects.equals(a.getPollingInterval(), b.getPollingInterval())
+        && Objects.equals(a.getClientSecretName(), b.getClientSecretName())
+        && Objects.equals(a.getCaBundle(), b.getCaBundle())
+        && Objects.equals(a.getInsecureSkipTLSVerify(), b.getInsecureSkipTLSVerify())
+        && scheduled(before, replaceFleetPoller) == scheduled(after, replaceFleetPoller);
+  }
+
+  private static String annotation(GitRepo gitRepo) {
+    Map<String, String> annotations =
+        gitRepo.getMetadata() == null ? null : gitRepo.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(ANNOTATION);
+    return value == null ? null : value.strip().toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -190,12 +182,5 @@ public final class PollingInterval {
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE;
     }
-  }
-
-  private static IllegalArgumentException invalid(String text) {
-    return new IllegalArgumentException(
-        (text == null ? "no duration" : "\"" + text + "\" is not a valid duration")
-            + ": expected "
-            + SYNTAX);
   }
 }

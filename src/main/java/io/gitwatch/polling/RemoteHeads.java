@@ -1,136 +1,134 @@
 package io.gitwatch.polling;
 
 import io.gitwatch.gitrepo.GitRepoSpec;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
-import java.security.cert.CertificateException;
+import io.gitwatch.gitrepo.RepoKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLException;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.LsRemoteCommand;
-import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.transport.SshTransport;
-import org.eclipse.jgit.transport.Transport;
-import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
-import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 
 /**
  * Reads the commit a GitRepo should be at from its remote with one ls-remote (JGit): the pinned
  * SHA, the peeled tag, the branch, or the branch the remote's {@code HEAD} points to.
  *
- * <p>{@link #listRefs} and {@link #pick} are the two halves of {@link #resolve}, so GitRepos that
- * share a URL, credentials and transport options can share one ls-remote.
+ * <p>GitRepos of one repository share ls-remotes ({@link SharedAnswers}): {@link #poll} reuses a
+ * recent answer for the same repository ({@link RepoKey}, so {@code .../r} and {@code .../r.git}
+ * are one), credentials and transport options, and never starts a second call while one is in
+ * flight. Only calls that really talk to a remote take one of {@link Limits#maxConcurrent()} slots.
  */
 public class RemoteHeads {
 
   private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
-  private static final Set<String> SSH_SCHEMES = Set.of("ssh", "ssh+git", "git+ssh");
-  private static final Set<String> HTTP_SCHEMES = Set.of("http", "https");
-
-  /** The SSH user when the URL names none, as Fleet does; JGit would use the local OS user. */
-  private static final String SSH_USER = "git";
-
-  private final int timeoutSeconds;
 
   /**
-   * @param timeout applied to every remote call (JGit counts whole seconds: at least 1 s, rounded
-   *     up); it bounds the connect and each read, not the call as a whole
+   * The bounds of remote calls.
+   *
+   * @param timeout of one ls-remote as a whole, however slowly the remote sends
+   * @param maxAdvertisementBytes read from the remote in one ls-remote
+   * @param maxConcurrent ls-remotes talking to remotes at once
+   * @param maxSharedBytes answers kept for sharing, in (estimated) bytes
    */
-  public RemoteHeads(Duration timeout) {
-    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, not " + timeout);
+  public record Limits(
+      Duration timeout, long maxAdvertisementBytes, int maxConcurrent, long maxSharedBytes) {
+
+    public static final long DEFAULT_MAX_ADVERTISEMENT_BYTES = 8L << 20;
+    public static final long DEFAULT_MAX_SHARED_BYTES = 64L << 20;
+
+    public Limits {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, not " + timeout);
+      }
+      if (maxAdvertisementBytes <= 0 || maxConcurrent <= 0 || maxSharedBytes < 0) {
+        throw new IllegalArgumentException("limits must be positive");
+      }
     }
-    this.timeoutSeconds = (int) Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000);
+
+    /** The defaults with this timeout. */
+    public static Limits of(Duration timeout) {
+      return new Limits(timeout, DEFAULT_MAX_ADVERTISEMENT_BYTES, 16, DEFAULT_MAX_SHARED_BYTES);
+    }
   }
 
   /**
-   * The head of one GitRepo: {@code spec.revision} when it is a full SHA (without contacting the
-   * remote) or a tag, else {@code spec.branch}, else the remote's default branch.
+   * Nothing was asked, try again shortly (not a failure of the GitRepo): the repository's call is
+   * in flight, or every slot is taken.
+   */
+  public static final class Busy extends RuntimeException {
+    Busy() {
+      super("the repository's ls-remote is in flight, or every slot is taken", null, false, false);
+    }
+  }
+
+  private final LsRemote lsRemote;
+  private final SharedAnswers shared;
+
+  /**
+   * Default limits, every scheme allowed, no proxies: for tools and tests that poll what they are
+   * told.
+   */
+  public RemoteHeads(Duration timeout) {
+    this(Limits.of(timeout), EgressPolicy.permissive(), Proxies.none());
+  }
+
+  RemoteHeads(Limits limits, EgressPolicy egress, Proxies proxies) {
+    this.lsRemote = new LsRemote(limits, egress, proxies);
+    this.shared = new SharedAnswers(limits);
+  }
+
+  /**
+   * The head of one GitRepo from a fresh ls-remote: {@code spec.revision} when it is a full SHA
+   * (without contacting the remote) or a tag, else {@code spec.branch}, else the remote's default
+   * branch.
    *
-   * @throws RemoteHeadsException with a message fit for the GitRepo's condition
+   * @throws RemoteHeadsException with a reason and a message fit for the GitRepo's condition
    */
   public Head resolve(GitRepoSpec spec, Credentials credentials) {
+    lsRemote.check(spec.getRepo());
     String revision = spec.getRevision();
-    if (isSet(revision) && FULL_SHA.matcher(revision).matches()) {
+    if (isSet(revision) && FULL_SHA.matcher(revision.strip()).matches()) {
       return pick(null, spec);
     }
     checkNames(spec); // before the remote call a typo would cost
-    return pick(listRefs(spec.getRepo(), credentials, TransportOptions.of(spec)), spec);
+    return pick(lsRemote.call(spec.getRepo(), credentials, TransportOptions.of(spec)), spec);
   }
 
   /**
-   * All refs of a remote, with one ls-remote.
+   * As {@link #resolve}, sharing the answer (refs or failure) of a call to the same repository that
+   * started at most {@code maxAge} ago.
    *
-   * @param credentials applied to HTTP(S) and SSH URLs; an SSH URL requires {@link
-   *     Credentials.Kind#SSH}
-   * @throws RemoteHeadsException with a message fit for a GitRepo's condition
+   * @throws Busy when the call of this repository is in flight (come back for its answer), or the
+   *     remote would have to be asked and every slot is taken
+   */
+  public Head poll(GitRepoSpec spec, Credentials credentials, Duration maxAge) {
+    URIish uri = lsRemote.check(spec.getRepo());
+    String revision = spec.getRevision();
+    if (isSet(revision) && FULL_SHA.matcher(revision.strip()).matches()) {
+      return pick(null, spec);
+    }
+    checkNames(spec); // before the remote call a typo would cost
+    TransportOptions options = TransportOptions.of(spec);
+    Refs refs =
+        shared.get(
+            key(uri, credentials, options),
+            maxAge,
+            () -> lsRemote.call(spec.getRepo(), credentials, options));
+    return pick(refs, spec);
+  }
+
+  /**
+   * All refs of a remote, with one ls-remote of its own (no sharing, no slot), within the same
+   * bounds and egress policy.
+   *
+   * @throws RemoteHeadsException with a reason and a message fit for a GitRepo's condition
    */
   public Refs listRefs(String url, Credentials credentials, TransportOptions options) {
-    if (!isSet(url)) {
-      throw new RemoteHeadsException("spec.repo is empty");
-    }
-    Credentials auth = credentials == null ? Credentials.none() : credentials;
-    TransportOptions tls = options == null ? TransportOptions.defaults() : options;
-    String shown = RemoteHeadsException.withoutUserInfo(url);
-    URIish uri;
-    try {
-      uri = new URIish(url);
-    } catch (URISyntaxException e) {
-      throw new RemoteHeadsException("repository URL " + shown + " is not a valid git URL");
-    }
-    boolean ssh = isSsh(uri);
-    if (ssh && auth.kind() != Credentials.Kind.SSH) {
-      throw new RemoteHeadsException(
-          shown
-              + " is an SSH URL: it needs a "
-              + Credentials.SSH_AUTH
-              + " Secret named by spec.clientSecretName");
-    }
-    if (!ssh && auth.kind() == Credentials.Kind.SSH) {
-      throw new RemoteHeadsException(
-          shown + " is not an SSH URL, but the credentials Secret holds an SSH key");
-    }
-    KnownHosts knownHosts = ssh ? KnownHosts.parse(auth.knownHosts()) : null;
-    SshdSessionFactory sshSessions = ssh ? SshSessions.factory(auth, knownHosts) : null;
-    TlsConnectionFactory http =
-        HTTP_SCHEMES.contains(lower(uri.getScheme())) ? TlsConnectionFactory.of(tls) : null;
-    String remote = ssh && uri.getUser() == null ? uri.setUser(SSH_USER).toString() : url;
-
-    LsRemoteCommand lsRemote =
-        Git.lsRemoteRepository()
-            .setRemote(remote)
-            .setTimeout(timeoutSeconds)
-            .setTransportConfigCallback(
-                transport -> configure(transport, shown, sshSessions, http, tls));
-    if (auth.kind() == Credentials.Kind.BASIC) {
-      lsRemote.setCredentialsProvider(
-          new UsernamePasswordCredentialsProvider(auth.username(), auth.password()));
-    }
-    try {
-      return Refs.of(shown, lsRemote.callAsMap());
-    } catch (RemoteHeadsException e) {
-      throw e;
-    } catch (Exception e) {
-      throw failure(shown, e, auth, knownHosts);
-    } finally {
-      if (sshSessions != null) {
-        sshSessions.close();
-      }
-    }
+    return lsRemote.call(url, credentials, options);
   }
 
   /**
@@ -141,9 +139,9 @@ public class RemoteHeads {
    */
   public static Head pick(Refs refs, GitRepoSpec spec) {
     String revision = spec.getRevision();
-    if (isSet(revision) && FULL_SHA.matcher(revision).matches()) {
+    if (isSet(revision) && FULL_SHA.matcher(revision.strip()).matches()) {
       // Lower case, as git prints SHAs and webhooks send them, so equal commits compare equal.
-      return new Head(revision.toLowerCase(Locale.ROOT), null);
+      return new Head(revision.strip().toLowerCase(Locale.ROOT), null);
     }
     checkNames(spec);
     Objects.requireNonNull(refs, "refs are needed unless spec.revision is a full SHA");
@@ -161,11 +159,24 @@ public class RemoteHeads {
     return defaultBranch(refs);
   }
 
+  /** Runs {@code listener} before every ls-remote that {@link #poll} really makes. */
+  void onRemoteCall(Runnable listener) {
+    shared.onCall(listener);
+  }
+
+  /**
+   * Whether {@code url} may be polled at all (parses, scheme allowed), before credentials are read.
+   */
+  void check(String url) {
+    lsRemote.check(url);
+  }
+
   /** The branch {@code HEAD} points to; without the symref, the one branch at HEAD's commit. */
   private static Head defaultBranch(Refs refs) {
     String head = refs.commits().get(Constants.HEAD);
     if (head == null) {
       throw new RemoteHeadsException(
+          FailureReason.REF_NOT_FOUND,
           refs.repo() + " has no HEAD (is it empty?): set spec.branch to the branch to follow");
     }
     if (refs.head() != null && refs.commits().containsKey(refs.head())) {
@@ -183,7 +194,7 @@ public class RemoteHeads {
   private static String commit(Refs refs, String ref, Supplier<String> notFound) {
     String commit = refs.commits().get(ref);
     if (commit == null) {
-      throw new RemoteHeadsException(notFound.get());
+      throw new RemoteHeadsException(FailureReason.REF_NOT_FOUND, notFound.get());
     }
     return commit;
   }
@@ -194,6 +205,7 @@ public class RemoteHeads {
     if (isSet(revision)) {
       if (!Repository.isValidRefName(Constants.R_TAGS + revision)) {
         throw new RemoteHeadsException(
+            FailureReason.INVALID_SPEC,
             "spec.revision "
                 + revision
                 + " is neither a full commit SHA (40 or 64 hex digits) nor a valid tag name");
@@ -202,118 +214,34 @@ public class RemoteHeads {
     }
     String branch = spec.getBranch();
     if (isSet(branch) && !Repository.isValidRefName(Constants.R_HEADS + branch)) {
-      throw new RemoteHeadsException("spec.branch " + branch + " is not a valid branch name");
+      throw new RemoteHeadsException(
+          FailureReason.INVALID_SPEC, "spec.branch " + branch + " is not a valid branch name");
     }
   }
 
-  private static void configure(
-      Transport transport,
-      String shown,
-      SshdSessionFactory sshSessions,
-      TlsConnectionFactory http,
-      TransportOptions tls) {
-    if (transport instanceof SshTransport ssh) {
-      if (sshSessions == null) {
-        throw new RemoteHeadsException(
-            shown + " is reached over SSH: it needs a " + Credentials.SSH_AUTH + " Secret");
-      }
-      ssh.setSshSessionFactory(sshSessions);
-    }
-    if (transport instanceof TransportHttp https) {
-      // Always ours, also with default options, so a user's git config cannot turn checks off.
-      https.setHttpConnectionFactory(http != null ? http : TlsConnectionFactory.of(tls));
-    }
-  }
-
-  /** The message for a failed ls-remote: what went wrong in words, then the detail, redacted. */
-  private RemoteHeadsException failure(
-      String shown, Exception e, Credentials credentials, KnownHosts knownHosts) {
-    // JGit repeats the URL in front of its messages; once in front of ours is enough.
-    String detail =
-        redact(details(e), credentials).replace(shown + ": ", "").replaceAll("\\s*\\R\\s*", " ");
-    String reason;
-    if (knownHosts != null && knownHosts.refusal() != null) {
-      reason = knownHosts.refusal();
-    } else if (has(e, NoRemoteRepositoryException.class)) {
-      reason = "repository not found";
-    } else if (has(e, InterruptedIOException.class) || mentions(e, "timed out", "timeout")) {
-      reason = "no answer within " + timeoutSeconds + " s";
-    } else if (has(e, CertificateException.class) || mentions(e, "pkix", "certificate")) {
-      reason =
-          "TLS verification failed: the server's certificate is not trusted for this host"
-              + " (spec.caBundle may add its CA)";
-    } else if (has(e, SSLException.class) || mentions(e, "secure connection")) {
-      reason = "TLS handshake failed";
-    } else if (mentions(e, "not authorized", "authentication", "auth fail")) {
-      reason =
-          credentials.kind() == Credentials.Kind.NONE
-              ? "authentication required: name a credentials Secret in spec.clientSecretName"
-              : "authentication failed: check the credentials Secret";
-    } else if (has(e, ConnectException.class)
-        || has(e, UnknownHostException.class)
-        || has(e, NoRouteToHostException.class)) {
-      reason = "cannot connect";
-    } else {
-      reason = "ls-remote failed";
-    }
-    return new RemoteHeadsException(shown + ": " + reason + " (" + detail + ")");
-  }
-
-  /** The distinct messages along the cause chain, outermost first. */
-  private static String details(Throwable e) {
-    StringBuilder text = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-      if (text.indexOf(message) < 0) {
-        text.append(text.length() == 0 ? "" : ": ").append(message);
-      }
-    }
-    return text.toString();
-  }
-
-  private static String redact(String text, Credentials credentials) {
-    String redacted = RemoteHeadsException.withoutUserInfo(text);
-    for (String secret : credentials.secrets()) {
-      redacted = redacted.replace(secret, "***");
-    }
-    return redacted;
-  }
-
-  private static boolean has(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean mentions(Throwable e, String... words) {
-    String text = details(e).toLowerCase(Locale.ROOT);
-    for (String word : words) {
-      if (text.contains(word)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isSsh(URIish uri) {
-    String scheme = lower(uri.getScheme());
-    // scp-like "git@host:path" has no scheme but a host; a local path has neither.
-    return SSH_SCHEMES.contains(scheme) || (scheme.isEmpty() && isSet(uri.getHost()));
-  }
-
-  private static String lower(String text) {
-    return text == null ? "" : text.toLowerCase(Locale.ROOT);
+  /**
+   * Equal keys get equal answers: the repository as {@link RepoKey} canonicalises it, plus what
+   * else changes the answer or who may see it: the transport (an {@code http} answer must not stand
+   * in for {@code https}), the port, the URL's own user info, the credentials and TLS options.
+   */
+  private static SharedAnswers.Key key(
+      URIish uri, Credentials credentials, TransportOptions options) {
+    String url = uri.toString();
+    String repository =
+        RepoKey.of(url).map(RepoKey::toString).orElse(RemoteHeadsException.withoutUserInfo(url));
+    return new SharedAnswers.Key(
+        EgressPolicy.schemeOf(uri) + ":" + uri.getPort() + ":" + repository,
+        uri.getUser() + ":" + uri.getPass(),
+        credentials == null ? Credentials.none() : credentials,
+        options == null ? TransportOptions.defaults() : options);
   }
 
   private static boolean isSet(String text) {
     return text != null && !text.isBlank();
   }
 
-  /** The timeout as JGit applies it, in whole seconds. */
+  /** The read timeout as JGit applies it, in whole seconds. */
   int timeoutSeconds() {
-    return timeoutSeconds;
+    return lsRemote.timeoutSeconds();
   }
 }

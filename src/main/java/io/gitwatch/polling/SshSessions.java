@@ -23,10 +23,22 @@ final class SshSessions {
 
   private SshSessions() {}
 
-  /** A factory to close after the call; each session it opens starts and stops its own client. */
-  static SshdSessionFactory factory(Credentials credentials, KnownHosts knownHosts) {
+  /**
+   * A factory to close after the call; each session it opens starts and stops its own client. JGit
+   * asks its proxy data factory about the resolved address right before it connects: that is where
+   * the egress policy is checked, and where no proxy is ever chosen.
+   */
+  static SshdSessionFactory factory(
+      Credentials credentials, KnownHosts knownHosts, EgressPolicy egress, String shown) {
     List<KeyPair> keys = keys(credentials.privateKey());
     return new SshdSessionFactoryBuilder()
+        .setProxyDataFactory(
+            address -> {
+              if (address.getAddress() != null) {
+                egress.checkAddress(address.getAddress(), shown);
+              }
+              return null;
+            })
         .setHomeDirectory(NO_HOME)
         .setSshDirectory(NO_HOME)
         .setConfigStoreFactory((home, file, user) -> null)
@@ -61,6 +73,7 @@ final class SshSessions {
 
   private static RemoteHeadsException unreadable(String why) {
     return new RemoteHeadsException(
+        FailureReason.CREDENTIALS_UNUSABLE,
         "ssh-privatekey is not an unencrypted private key in OpenSSH or PEM format (" + why + ")");
   }
 }

@@ -20,8 +20,17 @@ public class RejectionMapper implements ExceptionMapper<Rejection> {
 
   @Override
   public Response toResponse(Rejection rejection) {
-    return problem(
-        rejection.status(), rejection.reason().name().toLowerCase(), rejection.getMessage());
+    Response problem =
+        problem(
+            rejection.status(), rejection.reason().name().toLowerCase(), rejection.getMessage());
+    return rejection
+        .retryAfter()
+        .map(
+            wait ->
+                Response.fromResponse(problem)
+                    .header("Retry-After", Math.max(1, (wait.toMillis() + 999) / 1000))
+                    .build())
+        .orElse(problem);
   }
 
   static Response problem(int status, String error, String message) {

@@ -3,228 +3,89 @@ package io.gitwatch.webhook;
 import static io.gitwatch.webhook.Verification.failed;
 import static io.gitwatch.webhook.Verification.ok;
 
+import io.gitwatch.webhook.WebhookSecret.Line;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Checks a delivery's signature, token or credentials against one webhook Secret's data.
+ * The constant-time checks every provider's verification is made of: an HMAC sent as hex, a shared
+ * token, basic-auth credentials, each against every secret of a key.
  *
- * <p>Every comparison is constant time ({@link MessageDigest#isEqual}): signatures are decoded to
- * bytes and compared with the raw MAC, tokens and passwords are compared as SHA-256 digests so that
- * their lengths do not leak either. A Secret value may hold several secrets, one per line, so a
- * secret can be rotated without downtime; all lines are checked, not only up to the first match. An
- * empty value is a configuration error, never "verification off" (Fleet's fail-open, spec §6.1).
+ * <p>Every comparison is constant time ({@link #equal}): signatures are decoded to bytes and
+ * compared with the raw MAC, tokens and passwords are compared as SHA-256 digests so that their
+ * lengths do not leak either. All secrets of a key are checked, not only up to the first match. A
+ * reason names the header that was wrong, never a secret or an expected signature.
  */
 final class Signatures {
 
-  private static final String HMAC_SHA256 = "HmacSHA256";
-  private static final String HMAC_SHA1 = "HmacSHA1";
+  /** The HMACs providers sign with. */
+  enum Hmac {
+    SHA1("HmacSHA1", 20),
+    SHA256("HmacSHA256", 32);
 
-  // Mac and MessageDigest are not thread-safe; one per thread avoids a provider lookup per call.
-  // The values are JDK classes only, so they pin nothing of the application's class loader.
-  private static final ThreadLocal<Mac> SHA256_MAC =
-      ThreadLocal.withInitial(() -> mac(HMAC_SHA256));
-  // Per thread, the most recently used keyed Macs; old secrets fall out as rotation brings new
-  // ones.
-  private static final int KEYED_MACS_PER_THREAD = 32;
-  private static final ThreadLocal<Map<String, Mac>> KEYED_MACS =
-      ThreadLocal.withInitial(
-          () ->
-              new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Mac> eldest) {
-                  return size() > KEYED_MACS_PER_THREAD;
-                }
-              });
-  private static final ThreadLocal<Mac> SHA1_MAC = ThreadLocal.withInitial(() -> mac(HMAC_SHA1));
+    final String algorithm;
+    final int length;
+
+    Hmac(String algorithm, int length) {
+      this.algorithm = algorithm;
+      this.length = length;
+    }
+  }
+
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(Signatures::sha256);
-
-  /** How Fleet users configured Bitbucket Cloud: the hook's UUID, which is an id, not a secret. */
-  private static final Pattern HOOK_UUID =
-      Pattern.compile(
-          "\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}");
 
   private Signatures() {}
 
   /**
-   * Verifies {@code delivery} as {@code provider} signs it.
+   * Compares the signature in {@code header} ({@code prefix} then lowercase or uppercase hex of a
+   * MAC) with the MAC of {@code data} under each secret.
    *
-   * @param secret one webhook Secret's data, base64-decoded: key → value
-   * @param allowSha1 whether GitHub's legacy {@code X-Hub-Signature: sha1=} is accepted when no
-   *     SHA-256 signature is sent
+   * @param secrets not empty
    */
-  static Verification verify(
-      Provider provider, Delivery delivery, Map<String, String> secret, boolean allowSha1) {
-    if (secret == null) {
-      return failed("no webhook secret");
+  static Verification hmac(
+      String header, String signature, String prefix, Hmac hmac, byte[] data, List<Line> secrets) {
+    if (signature == null) {
+      return failed(header + " missing");
     }
-    return switch (provider) {
-      case GITHUB -> github(delivery, secret, allowSha1);
-      case GITLAB -> gitlab(delivery, secret);
-      case BITBUCKET_CLOUD -> bitbucketCloud(delivery, secret);
-      case BITBUCKET_SERVER -> bitbucketServer(delivery, secret);
-      case GOGS -> gogs(delivery, secret);
-      case GITEA -> gitea(delivery, secret);
-      case AZURE_DEVOPS -> azureDevOps(delivery, secret);
-    };
+    byte[] expected = decodeHex(signature, prefix, hmac.length);
+    if (expected == null) {
+      return failed("malformed " + header);
+    }
+    boolean matched = false;
+    for (Line secret : secrets) {
+      matched |= equal(expected, secret.mac(hmac).doFinal(data));
+    }
+    return matched ? ok() : failed(header + " does not match");
   }
 
-  /** HMAC-SHA256 of the raw body (GitHub signs the form body itself in form mode). */
-  private static Verification github(
-      Delivery delivery, Map<String, String> secret, boolean allowSha1) {
-    Verification problem = problem(secret, "github");
-    if (problem != null) {
-      return problem;
-    }
-    List<String> lines = lines(secret, "github");
-    String sha256 = delivery.header("X-Hub-Signature-256");
-    if (sha256 != null) {
-      return hmac("X-Hub-Signature-256", sha256, "sha256=", SHA256_MAC, delivery.body(), lines);
-    }
-    String sha1 = delivery.header("X-Hub-Signature");
-    if (sha1 == null) {
-      return failed("X-Hub-Signature-256 missing");
-    }
-    if (!allowSha1) {
-      return failed("SHA-1 signatures are refused (gitwatch.webhook.allow-sha1)");
-    }
-    return hmac("X-Hub-Signature", sha1, "sha1=", SHA1_MAC, delivery.body(), lines);
-  }
-
-  /** A shared token, not a signature. */
-  private static Verification gitlab(Delivery delivery, Map<String, String> secret) {
-    Verification problem = problem(secret, "gitlab");
-    if (problem != null) {
-      return problem;
-    }
-    String token = delivery.header("X-Gitlab-Token");
+  /** Compares a shared token sent in {@code header} with each secret. */
+  static Verification token(String header, String token, List<Line> secrets) {
     if (token == null) {
-      return failed("X-Gitlab-Token missing");
+      return failed(header + " missing");
     }
-    byte[] digest = digest(token);
+    return matchesAny(token, secrets) ? ok() : failed(header + " does not match");
+  }
+
+  /** Whether {@code value} equals one of {@code secrets}, compared as SHA-256 digests. */
+  static boolean matchesAny(String value, List<Line> secrets) {
+    byte[] digest = digest(value);
     boolean matched = false;
-    for (String line : lines(secret, "gitlab")) {
-      matched |= MessageDigest.isEqual(digest, digest(line));
+    for (Line secret : secrets) {
+      matched |= equal(digest, secret.digest());
     }
-    return matched ? ok() : failed("X-Gitlab-Token does not match");
+    return matched;
   }
 
   /**
-   * HMAC-SHA256 of the raw body in {@code X-Hub-Signature}; a line holding a hook UUID is also
-   * accepted when it equals {@code X-Hook-UUID}, as a weak match, for Secrets written for Fleet.
+   * Basic authentication. User names and passwords pair by position; a single user name pairs with
+   * every password (the caller makes sure the lists pair one of these ways).
    */
-  private static Verification bitbucketCloud(Delivery delivery, Map<String, String> secret) {
-    Verification problem = problem(secret, "bitbucket");
-    if (problem != null) {
-      return problem;
-    }
-    List<String> lines = lines(secret, "bitbucket");
-    String signature = delivery.header("X-Hub-Signature");
-    Verification signed =
-        signature == null
-            ? failed("X-Hub-Signature missing")
-            : hmac("X-Hub-Signature", signature, "sha256=", SHA256_MAC, delivery.body(), lines);
-    if (signed.verified()) {
-      return signed;
-    }
-    List<String> hookUuids = lines.stream().filter(l -> HOOK_UUID.matcher(l).matches()).toList();
-    if (hookUuids.isEmpty()) {
-      return signed;
-    }
-    String hookUuid = delivery.header("X-Hook-UUID");
-    boolean matched = false;
-    if (hookUuid != null) {
-      byte[] digest = digest(hookUuid.toLowerCase(Locale.ROOT));
-      for (String line : hookUuids) {
-        matched |= MessageDigest.isEqual(digest, digest(line.toLowerCase(Locale.ROOT)));
-      }
-    }
-    return matched
-        ? Verification.weakOk()
-        : failed(signed.reason() + "; X-Hook-UUID does not match");
-  }
-
-  private static Verification bitbucketServer(Delivery delivery, Map<String, String> secret) {
-    Verification problem = problem(secret, "bitbucket-server");
-    if (problem != null) {
-      return problem;
-    }
-    return hmac(
-        "X-Hub-Signature",
-        delivery.header("X-Hub-Signature"),
-        "sha256=",
-        SHA256_MAC,
-        delivery.body(),
-        lines(secret, "bitbucket-server"));
-  }
-
-  /** HMAC-SHA256 of the JSON payload (also in form mode), bare hex. */
-  private static Verification gogs(Delivery delivery, Map<String, String> secret) {
-    Verification problem = problem(secret, "gogs");
-    if (problem != null) {
-      return problem;
-    }
-    return hmac(
-        "X-Gogs-Signature",
-        delivery.header("X-Gogs-Signature"),
-        "",
-        SHA256_MAC,
-        delivery.payload(),
-        lines(secret, "gogs"));
-  }
-
-  /**
-   * Gitea and Forgejo sign like Gogs, in their own header or Gogs'. Fleet users configured Gitea
-   * under the key {@code gogs}, so that key is used when the Secret has no {@code gitea} key.
-   */
-  private static Verification gitea(Delivery delivery, Map<String, String> secret) {
-    String key = !secret.containsKey("gitea") && secret.containsKey("gogs") ? "gogs" : "gitea";
-    Verification problem = problem(secret, key);
-    if (problem != null) {
-      return problem;
-    }
-    String header = "X-Gitea-Signature";
-    for (String name : List.of("X-Gitea-Signature", "X-Forgejo-Signature", "X-Gogs-Signature")) {
-      if (delivery.has(name)) {
-        header = name;
-        break;
-      }
-    }
-    return hmac(
-        header, delivery.header(header), "", SHA256_MAC, delivery.payload(), lines(secret, key));
-  }
-
-  /**
-   * Basic authentication. Lines of the two keys pair by position; a single user name line pairs
-   * with every password line.
-   */
-  private static Verification azureDevOps(Delivery delivery, Map<String, String> secret) {
-    Verification problem = problem(secret, "azure-username");
-    if (problem == null) {
-      problem = problem(secret, "azure-password");
-    }
-    if (problem != null) {
-      return problem;
-    }
-    List<String> users = lines(secret, "azure-username");
-    List<String> passwords = lines(secret, "azure-password");
-    if (users.size() != 1 && users.size() != passwords.size()) {
-      return failed(
-          "webhook secret keys 'azure-username' and 'azure-password' have different numbers of"
-              + " lines: configuration error");
-    }
-    String authorization = delivery.header("Authorization");
+  static Verification basicAuth(String authorization, List<Line> users, List<Line> passwords) {
     if (authorization == null) {
       return failed("Authorization missing");
     }
@@ -248,106 +109,53 @@ final class Signatures {
     byte[] password = digest(credentials.substring(colon + 1));
     boolean matched = false;
     for (int i = 0; i < passwords.size(); i++) {
-      String expectedUser = users.size() == 1 ? users.get(0) : users.get(i);
+      Line expectedUser = users.size() == 1 ? users.get(0) : users.get(i);
       // `&`, not `&&`: both parts are compared whatever the first gives.
-      matched |=
-          MessageDigest.isEqual(user, digest(expectedUser))
-              & MessageDigest.isEqual(password, digest(passwords.get(i)));
+      matched |= equal(user, expectedUser.digest()) & equal(password, passwords.get(i).digest());
     }
     return matched ? ok() : failed("Authorization does not match");
   }
 
-  /** The failure when {@code key} is absent or holds only blank lines, else null. */
-  private static Verification problem(Map<String, String> secret, String key) {
-    String value = secret.get(key);
-    if (value == null) {
-      return failed("webhook secret has no '" + key + "' key");
+  /**
+   * Whether two arrays of one length (a MAC's or a digest's, never secret) are equal, in time that
+   * does not depend on where they differ: every byte is compared. {@link MessageDigest#isEqual}
+   * does the same for any lengths, at three times the cost for a 32-byte MAC.
+   */
+  static boolean equal(byte[] a, byte[] b) {
+    if (a.length != b.length) {
+      return false;
     }
-    if (value.isBlank()) {
-      return failed("webhook secret key '" + key + "' is empty: configuration error");
+    int difference = 0;
+    for (int i = 0; i < a.length; i++) {
+      difference |= a[i] ^ b[i];
     }
-    return null;
+    return difference == 0;
   }
 
-  /** The non-blank lines of a value, stripped: {@code --from-file} leaves a trailing newline. */
-  private static List<String> lines(Map<String, String> secret, String key) {
-    return secret.get(key).lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+  /** The SHA-256 of a string's UTF-8 bytes. */
+  static byte[] digest(String value) {
+    return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
-   * Compares the signature in {@code header} ({@code prefix} then lowercase or uppercase hex of a
-   * MAC) with the MAC of {@code data} under each line, in constant time.
+   * The bytes of {@code prefix + hex}, or null unless it is exactly that for {@code length}. ASCII
+   * hex only ({@link HexFormat}): {@link Character#digit} would also take other scripts' digits.
    */
-  private static Verification hmac(
-      String header,
-      String signature,
-      String prefix,
-      ThreadLocal<Mac> macs,
-      byte[] data,
-      List<String> lines) {
-    if (signature == null) {
-      return failed(header + " missing");
-    }
-    Mac mac = macs.get();
-    byte[] expected = decodeHex(signature, prefix, mac.getMacLength());
-    if (expected == null) {
-      return failed("malformed " + header);
-    }
-    boolean matched = false;
-    for (String line : lines) {
-      matched |= MessageDigest.isEqual(expected, keyed(mac.getAlgorithm(), line).doFinal(data));
-    }
-    return matched ? ok() : failed(header + " does not match");
-  }
-
-  /**
-   * A Mac already keyed with this secret line: keying costs about as much as the HMAC of a 1 KB
-   * body, and the same few secrets sign every delivery. A Mac is reset to its key after doFinal.
-   */
-  private static Mac keyed(String algorithm, String line) {
-    return KEYED_MACS
-        .get()
-        .computeIfAbsent(
-            algorithm + '\n' + line,
-            k -> {
-              Mac keyed = mac(algorithm);
-              try {
-                keyed.init(new SecretKeySpec(line.getBytes(StandardCharsets.UTF_8), algorithm));
-              } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HMAC key rejected", e); // not for a non-empty key
-              }
-              return keyed;
-            });
-  }
-
-  /** The bytes of {@code prefix + hex}, or null unless it is exactly that for {@code length}. */
   private static byte[] decodeHex(String signature, String prefix, int length) {
-    if (!signature.startsWith(prefix) || signature.length() != prefix.length() + 2 * length) {
+    int start = prefix.length();
+    if (signature.length() != start + 2 * length || !signature.startsWith(prefix)) {
       return null;
     }
     byte[] bytes = new byte[length];
     for (int i = 0; i < length; i++) {
-      char high = signature.charAt(prefix.length() + 2 * i);
-      char low = signature.charAt(prefix.length() + 2 * i + 1);
-      // HexFormat accepts ASCII hex only (Character.digit would also take other scripts' digits).
+      char high = signature.charAt(start + 2 * i);
+      char low = signature.charAt(start + 2 * i + 1);
       if (!HexFormat.isHexDigit(high) || !HexFormat.isHexDigit(low)) {
         return null;
       }
       bytes[i] = (byte) (HexFormat.fromHexDigit(high) << 4 | HexFormat.fromHexDigit(low));
     }
     return bytes;
-  }
-
-  private static byte[] digest(String value) {
-    return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Mac mac(String algorithm) {
-    try {
-      return Mac.getInstance(algorithm);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(algorithm + " unavailable", e); // required of every JRE
-    }
   }
 
   private static MessageDigest sha256() {

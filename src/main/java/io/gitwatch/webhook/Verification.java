@@ -10,8 +10,10 @@ package io.gitwatch.webhook;
  */
 public record Verification(boolean verified, String reason, boolean weak) {
 
+  private static final Verification OK = new Verification(true, "verified", false);
+
   public static Verification ok() {
-    return new Verification(true, "verified", false);
+    return OK;
   }
 
   public static Verification weakOk() {

@@ -1,36 +1,29 @@
 package io.gitwatch.webhook;
 
-import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoIndex;
-import io.gitwatch.gitrepo.RepoKey;
+import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.gitrepo.StoreUnavailable;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReaderFactory;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -41,12 +34,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class WebhookResource {
 
-  private static final Logger LOG = Logger.getLogger(WebhookResource.class.getName());
   private static final MediaType UNKNOWN_TYPE = new MediaType("unknown", "unknown");
-  private static final JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
 
   @Inject GitRepoIndex index;
+  @Inject GitRepoStore store;
+  @Inject DeliveryLimits limits;
   @Inject WebhookSecrets secrets;
+  @Inject WebhookStatusWriter writer;
   @Inject Event<Pushed> pushed;
   @Inject WebhookMetrics metrics;
   @Inject RecentDeliveries recent;
@@ -56,216 +50,176 @@ public class WebhookResource {
   @ConfigProperty(name = "gitwatch.webhook.max-body-bytes", defaultValue = "26214400")
   long maxBodyBytes;
 
+  // Provider payloads nest about ten deep and carry numbers of at most about twenty characters.
+  @Inject
+  @ConfigProperty(name = "gitwatch.webhook.max-json-depth", defaultValue = "64")
+  int maxJsonDepth;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.webhook.max-json-number-length", defaultValue = "64")
+  int maxJsonNumberLength;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.webhook.allow-sha1", defaultValue = "false")
+  boolean allowSha1;
+
   @Inject
   @ConfigProperty(name = "gitwatch.bitbucket-server.url")
   Optional<String> bitbucketServerUrl;
 
+  private Providers providers;
+  private PayloadReader payloads;
+  private Recipients recipients;
+
+  @PostConstruct
+  void init() {
+    providers = new Providers(allowSha1, bitbucketServerUrl.orElse(null));
+    payloads = new PayloadReader(maxJsonDepth, maxJsonNumberLength);
+    recipients = new Recipients(index, secrets, store::restrictions);
+  }
+
   @POST
   @Produces(MediaType.APPLICATION_JSON)
-  public Response receive(
+  public void receive(
       @Context HttpHeaders headers,
       @HeaderParam("Content-Type") String contentType,
-      InputStream body)
-      throws IOException {
-    return handle(headers, contentType, body);
+      InputStream body,
+      @Suspended AsyncResponse response) {
+    handle(headers, contentType, body, response);
   }
 
   @POST
   @Path("{path: .+}")
   @Produces(MediaType.APPLICATION_JSON)
-  public Response receiveOnPath(
+  public void receiveOnPath(
       @Context HttpHeaders headers,
       @HeaderParam("Content-Type") String contentType,
-      InputStream body)
-      throws IOException {
-    return handle(headers, contentType, body);
-  }
-
-  private Response handle(HttpHeaders httpHeaders, String contentType, InputStream in)
-      throws IOException {
-    long start = System.nanoTime();
-    Provider provider = null;
-    Provider.Kind kind = null;
-    String event = null;
-    String deliveryId = "";
-    int status = 500;
-    try {
-      boolean form = isForm(contentType);
-      if (!form && !isJson(contentType)) {
-        throw new Rejection(
-            Rejection.Reason.UNSUPPORTED_MEDIA_TYPE,
-            "Content-Type must be application/json or application/x-www-form-urlencoded");
-      }
-      byte[] body = readBounded(in, httpHeaders.getLength());
-      Map<String, String> headers = firstValues(httpHeaders);
-      Delivery delivery = form ? Delivery.form(headers, body) : Delivery.json(headers, body);
-      provider = Provider.detect(delivery, () -> parseOrNull(delivery.payload()));
-      if (provider == null) {
-        throw new Rejection(Rejection.Reason.UNKNOWN_PROVIDER, "no recognised provider headers");
-      }
-      JsonObject json = parse(delivery.payload());
-      event = provider.event(delivery, json);
-      deliveryId = provider.deliveryId(delivery, json);
-      kind = provider.kind(event, json);
-      Response response;
-      try {
-        response = respond(provider, kind, event, deliveryId, delivery, json);
-      } catch (StoreUnavailable e) {
-        // A webhook Secret could not be read: like a failed write, the provider must redeliver.
-        throw new Rejection(
-            Rejection.Reason.STORE_UNAVAILABLE,
-            "the GitRepo store is unavailable; redeliver later");
-      }
-      status = response.getStatus();
-      return response;
-    } catch (Rejection e) {
-      status = e.status();
-      log(
-          provider,
-          event,
-          deliveryId,
-          null,
-          List.of(),
-          List.of(),
-          e.status() + " " + e.getMessage());
-      throw e;
-    } finally {
-      metrics.delivered(provider, kind, status, Duration.ofNanos(System.nanoTime() - start));
-    }
-  }
-
-  private Response respond(
-      Provider provider,
-      Provider.Kind kind,
-      String event,
-      String deliveryId,
-      Delivery delivery,
-      JsonObject json) {
-    switch (kind) {
-      case PING -> {
-        log(provider, event, deliveryId, null, List.of(), List.of(), "200 ping");
-        return Response.ok(Outcome.ping(provider, event, deliveryId)).build();
-      }
-      case IGNORED -> {
-        return ignored(provider, event, deliveryId, "event '" + event + "' is not used");
-      }
-      case PUSH -> {}
-    }
-    Push push = provider.parse(delivery, json, bitbucketServerUrl.orElse(null));
-    if (push.repoUrls().isEmpty()) {
-      return ignored(
-          provider,
-          event,
-          deliveryId,
-          "cannot identify repository (set gitwatch.bitbucket-server.url)");
-    }
-    if (push.updates().isEmpty()) {
-      return ignored(provider, event, deliveryId, "the push only deletes refs");
-    }
-    List<Target> targets = targetsOf(push);
-    List<Target> verified = verified(push, delivery, targets);
-    List<String> matched = verified.stream().map(t -> t.gitRepo().id()).sorted().toList();
-    // Checked only once verified, so a forged copy of a known id learns nothing and changes
-    // nothing.
-    if (recent.isRepeat(provider, deliveryId)) {
-      log(provider, event, deliveryId, push, matched, List.of(), "200 repeated delivery");
-      return Response.ok(Outcome.pushed(push, matched, List.of())).build();
-    }
-    var verifiedPush = new Pushed(push, verified);
-    pushed.fire(verifiedPush);
-    recent.succeeded(provider, deliveryId);
-    List<String> updated = verifiedPush.updated().stream().sorted().toList();
-    metrics.updated(updated.size());
-    log(provider, event, deliveryId, push, matched, updated, "200");
-    return Response.ok(Outcome.pushed(push, matched, updated)).build();
-  }
-
-  /** The GitRepos the push concerns, found by key: O(1) in the number of GitRepos. */
-  private List<Target> targetsOf(Push push) {
-    Map<String, GitRepo> candidates = new LinkedHashMap<>();
-    for (String url : push.repoUrls()) {
-      RepoKey.of(url)
-          .ifPresent(key -> index.byRepoKey(key).forEach(g -> candidates.putIfAbsent(g.id(), g)));
-    }
-    List<Target> targets = new ArrayList<>();
-    for (GitRepo gitRepo : candidates.values()) {
-      Target.of(gitRepo, push).ifPresent(targets::add);
-    }
-    return targets;
+      InputStream body,
+      @Suspended AsyncResponse response) {
+    handle(headers, contentType, body, response);
   }
 
   /**
-   * The targets whose own secret verifies the delivery, all decided before any write. With no
-   * target the global secret decides, so a caller cannot learn which repositories are configured.
+   * Queues one delivery for a worker (see {@link DeliveryLimits}); it is answered, logged once and
+   * counted whatever the answer.
    */
-  private List<Target> verified(Push push, Delivery delivery, List<Target> targets) {
-    if (targets.isEmpty()) {
-      Verification global = secrets.verify(push.provider(), delivery, secrets.global());
-      if (!global.verified()) {
-        throw new Rejection(Rejection.Reason.UNAUTHENTICATED, global.reason());
-      }
-      return List.of();
+  private void handle(
+      HttpHeaders httpHeaders, String contentType, InputStream in, AsyncResponse response) {
+    long start = System.nanoTime();
+    // Read on this thread: the injected headers belong to it.
+    Map<String, String> headers = firstValues(httpHeaders);
+    int declaredLength = httpHeaders.getLength();
+    if (!store.isSynced()) {
+      // Answered 200 now, the delivery would be matched against GitRepos not loaded yet, and
+      // remembered, so that the provider's redelivery would be swallowed too.
+      Rejection notReady = Rejection.notReady(limits.retryAfter());
+      refused(new DeliveryLog(), notReady, start);
+      response.resume(notReady);
+      return;
     }
-    Map<WebhookSecrets.SecretRef, Verification> bySecret = new HashMap<>();
-    List<Target> verified = new ArrayList<>();
-    String failure = null;
-    for (Target target : targets) {
-      Verification v =
-          bySecret.computeIfAbsent(
-              secrets.secretFor(target.gitRepo()),
-              ref -> secrets.verify(push.provider(), delivery, ref));
-      if (v.verified()) {
-        verified.add(target);
-      } else {
-        failure = failure == null ? v.reason() : failure;
-      }
-    }
-    if (verified.isEmpty()) {
-      throw new Rejection(Rejection.Reason.UNAUTHENTICATED, failure);
-    }
-    return verified;
+    limits.run(
+        response,
+        permit -> deliver(start, permit, headers, declaredLength, contentType, in),
+        overloaded -> refused(new DeliveryLog(), overloaded, start));
   }
 
-  private Response ignored(Provider provider, String event, String deliveryId, String reason) {
-    log(provider, event, deliveryId, null, List.of(), List.of(), "202 " + reason);
-    return Response.accepted(Outcome.ignored(provider, event, deliveryId, reason)).build();
-  }
-
-  private byte[] readBounded(InputStream in, int declaredLength) throws IOException {
-    if (declaredLength > maxBodyBytes) {
-      throw tooLarge();
-    }
-    // Read one byte past the limit to tell "exactly at the limit" from "over it".
-    byte[] body = in.readNBytes((int) Math.min(maxBodyBytes + 1, Integer.MAX_VALUE - 8));
-    if (body.length > maxBodyBytes) {
-      throw tooLarge();
-    }
-    if (body.length == 0) {
-      throw new Rejection(Rejection.Reason.MALFORMED, "empty body");
-    }
-    return body;
-  }
-
-  private Rejection tooLarge() {
-    return new Rejection(
-        Rejection.Reason.TOO_LARGE,
-        "body larger than " + maxBodyBytes + " bytes (gitwatch.webhook.max-body-bytes)");
-  }
-
-  private static JsonObject parse(byte[] payload) {
-    try (var reader = JSON.createReader(new ByteArrayInputStream(payload))) {
-      return reader.readObject();
-    } catch (JsonException | IllegalStateException e) {
-      throw new Rejection(Rejection.Reason.MALFORMED, "body is not a JSON object");
-    }
-  }
-
-  private static JsonObject parseOrNull(byte[] payload) {
+  private Response deliver(
+      long start,
+      DeliveryLimits.Permit permit,
+      Map<String, String> headers,
+      int declaredLength,
+      String contentType,
+      InputStream in) {
+    DeliveryLog seen = new DeliveryLog();
     try {
-      return parse(payload);
+      Response response = answer(seen, permit, headers, declaredLength, contentType, in);
+      metrics.delivered(seen.provider, seen.kind, response.getStatus(), since(start));
+      return response;
+    } catch (StoreUnavailable e) {
+      // A webhook Secret could not be read: like a failed write, the provider must redeliver.
+      throw refused(
+          seen,
+          new Rejection(
+              Rejection.Reason.STORE_UNAVAILABLE,
+              "the GitRepo store is unavailable; redeliver later"),
+          start);
     } catch (Rejection e) {
-      return null;
+      throw refused(seen, e, start);
+    } catch (RuntimeException e) {
+      metrics.delivered(seen.provider, seen.kind, 500, since(start));
+      throw e;
     }
+  }
+
+  private Rejection refused(DeliveryLog seen, Rejection rejection, long start) {
+    seen.answered(rejection.status() + " " + rejection.cause());
+    metrics.delivered(seen.provider, seen.kind, rejection.status(), since(start));
+    return rejection;
+  }
+
+  private static Duration since(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  private Response answer(
+      DeliveryLog seen,
+      DeliveryLimits.Permit permit,
+      Map<String, String> headers,
+      int declaredLength,
+      String contentType,
+      InputStream in) {
+    boolean form = isForm(contentType);
+    if (!form && !isJson(contentType)) {
+      throw new Rejection(
+          Rejection.Reason.UNSUPPORTED_MEDIA_TYPE,
+          "Content-Type must be application/json or application/x-www-form-urlencoded");
+    }
+    byte[] body = permit.readBody(in, declaredLength, maxBodyBytes);
+    Delivery delivery = form ? Delivery.form(headers, body) : Delivery.json(headers, body);
+    Provider provider = providers.detect(delivery, () -> payloads.readOrNull(delivery.payload()));
+    if (provider == null) {
+      throw new Rejection(Rejection.Reason.UNKNOWN_PROVIDER, "no recognised provider headers");
+    }
+    seen.provider = provider;
+    JsonObject json = payloads.read(delivery.payload());
+    String event = seen.event = provider.event(delivery, json);
+    String deliveryId = seen.deliveryId = provider.deliveryId(delivery, json);
+    seen.kind = provider.kind(event, json);
+    if (seen.kind == Provider.Kind.PING) {
+      seen.answered("200 ping");
+      return Response.ok(Outcome.ping(provider, event, deliveryId)).build();
+    }
+    if (seen.kind == Provider.Kind.IGNORED) {
+      return ignored(seen, "event '" + event + "' is not used");
+    }
+    Push push = seen.push = provider.parse(event, deliveryId, json);
+    if (push.repoUrls().isEmpty()) {
+      return ignored(seen, "cannot identify repository (set gitwatch.bitbucket-server.url)");
+    }
+    if (push.updates().isEmpty()) {
+      return ignored(seen, "the push only deletes refs");
+    }
+    List<Target> verified = recipients.verified(push, delivery);
+    seen.matched = verified.stream().map(t -> t.gitRepo().id().toString()).sorted().toList();
+    // Checked only once verified, so a forged copy of a known id learns nothing and changes
+    // nothing.
+    if (recent.isRepeat(provider, deliveryId)) {
+      seen.answered("200 repeated delivery");
+      return Response.ok(Outcome.pushed(push, seen.matched, List.of())).build();
+    }
+    List<String> updated = writer.write(verified);
+    pushed.fire(new Pushed(push, verified, updated));
+    recent.succeeded(provider, deliveryId);
+    seen.updated = updated.stream().sorted().toList();
+    metrics.updated(updated.size());
+    seen.answered("200");
+    return Response.ok(Outcome.pushed(push, seen.matched, seen.updated)).build();
+  }
+
+  private static Response ignored(DeliveryLog seen, String reason) {
+    seen.answered("202 " + reason);
+    return Response.accepted(Outcome.ignored(seen.provider, seen.event, seen.deliveryId, reason))
+        .build();
   }
 
   private static boolean isJson(String contentType) {
@@ -296,44 +250,5 @@ public class WebhookResource {
               }
             });
     return first;
-  }
-
-  // One line per delivery: identifiers only, never a body or a secret.
-  private static void log(
-      Provider provider,
-      String event,
-      String deliveryId,
-      Push push,
-      List<String> matched,
-      List<String> updated,
-      String status) {
-    String refs =
-        push == null
-            ? ""
-            : push.updates().stream()
-                .map(u -> u.ref() + "@" + u.commit())
-                .collect(Collectors.joining(","));
-    String repo =
-        push == null || push.repoUrls().isEmpty()
-            ? ""
-            : RepoKey.of(push.repoUrls().get(0)).map(RepoKey::toString).orElse("");
-    LOG.info(
-        () ->
-            "webhook provider="
-                + (provider == null ? "unknown" : provider.label())
-                + " event="
-                + event
-                + " delivery="
-                + deliveryId
-                + " repo="
-                + repo
-                + " refs="
-                + refs
-                + " matched="
-                + matched
-                + " updated="
-                + updated
-                + " status="
-                + status);
   }
 }

@@ -1,11 +1,14 @@
 package io.gitwatch.webhook;
 
 import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoChanged;
 import io.gitwatch.gitrepo.GitRepoStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -31,11 +34,9 @@ public class WebhookSecrets {
   @ConfigProperty(name = "gitwatch.webhook.allow-unauthenticated", defaultValue = "false")
   boolean allowUnauthenticated;
 
-  @Inject
-  @ConfigProperty(name = "gitwatch.webhook.allow-sha1", defaultValue = "false")
-  boolean allowSha1;
-
   private final AtomicBoolean weakLogged = new AtomicBoolean();
+  // One entry per Secret that a GitRepo names (or the global one): bounded by the GitRepos.
+  private final Map<SecretRef, WebhookSecret> parsed = new ConcurrentHashMap<>();
 
   /**
    * Which Secret applies to a GitRepo ({@code namespace/name}); the global one when it names none.
@@ -55,26 +56,51 @@ public class WebhookSecrets {
   public Verification verify(Provider provider, Delivery delivery, SecretRef ref) {
     Optional<Map<String, String>> data = store.secret(ref.namespace(), ref.name());
     if (data.isEmpty()) {
+      parsed.remove(ref);
       if (ref.named()) {
         return Verification.failed("webhook secret " + ref + " does not exist");
       }
       if (allowUnauthenticated) {
         LOG.warning(
             "Accepting an unauthenticated webhook: no Secret "
-                + ref
+                + DeliveryLog.escape(ref.toString())
                 + " (gitwatch.webhook.allow-unauthenticated=true)");
         return Verification.ok();
       }
       return Verification.failed("no webhook secret configured (Secret " + ref + ")");
     }
-    Verification verification = Signatures.verify(provider, delivery, data.get(), allowSha1);
+    Verification verification = provider.verify(delivery, parsed(ref, data.get()));
     if (verification.weak() && weakLogged.compareAndSet(false, true)) {
       LOG.warning(
           "A Bitbucket Cloud webhook was verified by its X-Hook-UUID, which is not a secret: set a"
               + " webhook secret in Bitbucket and put it under the 'bitbucket' key of "
-              + ref);
+              + DeliveryLog.escape(ref.toString()));
     }
     return verification;
+  }
+
+  /**
+   * The Secret's data split into its secrets, once per version of the Secret: the store hands out
+   * the same data until it reads the Secret again, and equal data keeps its parsed secrets.
+   */
+  WebhookSecret parsed(SecretRef ref, Map<String, String> data) {
+    WebhookSecret cached = parsed.get(ref);
+    WebhookSecret current = cached == null ? WebhookSecret.of(data) : cached.forData(data);
+    if (current != cached) {
+      parsed.put(ref, current);
+    }
+    return current;
+  }
+
+  /** Forgets the Secret a GitRepo named once the GitRepo is gone or names another. */
+  void onChanged(@Observes GitRepoChanged change) {
+    if (change.previous() == null) {
+      return;
+    }
+    SecretRef previous = secretFor(change.previous());
+    if (change.current() == null || !previous.equals(secretFor(change.current()))) {
+      parsed.remove(previous);
+    }
   }
 
   /**

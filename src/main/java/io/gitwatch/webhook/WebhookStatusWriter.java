@@ -3,14 +3,14 @@ package io.gitwatch.webhook;
 import io.gitwatch.gitrepo.GitRepoStatus;
 import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.gitrepo.StoreUnavailable;
-import jakarta.annotation.Priority;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes what the webhook owns, {@code status.webhookCommit} and {@code status.lastWebhookTime}:
@@ -23,10 +23,17 @@ public class WebhookStatusWriter {
   @Inject GitRepoStore store;
   @Inject WebhookWriteOrder order;
 
-  // Runs on the request thread before other observers: a failed write must fail the delivery (503).
-  public void onPushed(@Observes @Priority(100) Pushed pushed) {
+  /**
+   * Writes a verified push's commit to its targets, on the request thread: a failed write fails the
+   * delivery (503) so that the provider redelivers.
+   *
+   * @return the ids of the GitRepos written
+   */
+  public List<String> write(List<Target> targets) {
+    long sequence = order.next();
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    for (Target target : pushed.targets()) {
+    List<String> updated = new ArrayList<>();
+    for (Target target : targets) {
       if (!target.changesWebhookCommit()) {
         continue;
       }
@@ -35,10 +42,8 @@ public class WebhookStatusWriter {
       patch.setLastWebhookTime(now);
       try {
         if (order.write(
-            target.gitRepo().id(),
-            pushed.sequence(),
-            () -> store.patchStatus(target.gitRepo(), patch))) {
-          pushed.recordUpdate(target);
+            target.gitRepo().id(), sequence, () -> store.patchStatus(target.gitRepo(), patch))) {
+          updated.add(target.gitRepo().id().toString());
         }
       } catch (StoreUnavailable e) {
         throw new Rejection(
@@ -46,5 +51,6 @@ public class WebhookStatusWriter {
             "the GitRepo store is unavailable; redeliver later");
       }
     }
+    return updated;
   }
 }

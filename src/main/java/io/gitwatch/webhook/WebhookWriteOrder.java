@@ -1,10 +1,12 @@
 package io.gitwatch.webhook;
 
 import io.gitwatch.gitrepo.GitRepoChanged;
+import io.gitwatch.gitrepo.GitRepoId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,7 +20,8 @@ public class WebhookWriteOrder {
 
   // Striped: one lock per GitRepo would be a map that never shrinks; 256 keep contention rare.
   private final Object[] locks = new Object[256];
-  private final Map<String, Long> lastWritten = new ConcurrentHashMap<>();
+  private final Map<GitRepoId, Long> lastWritten = new ConcurrentHashMap<>();
+  private final AtomicLong verified = new AtomicLong();
 
   public WebhookWriteOrder() {
     for (int i = 0; i < locks.length; i++) {
@@ -26,11 +29,16 @@ public class WebhookWriteOrder {
     }
   }
 
+  /** The place of a delivery that has just been verified in the order deliveries were verified. */
+  long next() {
+    return verified.incrementAndGet();
+  }
+
   /**
    * Runs {@code write} for this GitRepo unless a delivery verified later has already written it;
    * returns whether it ran and wrote.
    */
-  boolean write(String gitRepoId, long sequence, BooleanSupplier write) {
+  boolean write(GitRepoId gitRepoId, long sequence, BooleanSupplier write) {
     synchronized (locks[Math.floorMod(gitRepoId.hashCode(), locks.length)]) {
       Long last = lastWritten.get(gitRepoId);
       if (last != null && last > sequence) {

@@ -86,10 +86,10 @@ class FileGitRepoStoreTest {
     assertThat(store.isReachable()).isTrue();
     assertThat(index.size()).isEqualTo(3);
     assertThat(byRepo("https://github.com/example/one.git"))
-        .extracting(GitRepo::id)
+        .extracting(g -> g.id().toString())
         .containsExactly("default/one");
     assertThat(byRepo("https://github.com/example/two"))
-        .extracting(GitRepo::id)
+        .extracting(g -> g.id().toString())
         .contains("fleet-local/two");
     assertThat(byRepo("https://gitlab.com/example/three")).hasSize(1);
     assertThat(store.secret("default", "hooks"))
@@ -160,7 +160,9 @@ class FileGitRepoStoreTest {
 
     start();
 
-    assertThat(index.all()).extracting(GitRepo::id).containsOnly("default/fine", "default/good");
+    assertThat(index.all())
+        .extracting(g -> g.id().toString())
+        .containsOnly("default/fine", "default/good");
     assertThat(store.isSynced()).isTrue();
     assertThat(store.isReachable()).isTrue();
     assertThat(warnings.messages())
@@ -302,6 +304,42 @@ class FileGitRepoStoreTest {
     GitRepo gitRepo = indexed("app");
     assertThat(gitRepo.status().getLastWebhookTime()).isEqualTo("2025-01-02T03:04:05Z");
     assertThat(gitRepo.status().getCommit()).isEqualTo("def456");
+  }
+
+  @Test
+  void mergesItsConditionIntoTheOnesWrittenInTheFile() throws IOException {
+    write(
+        "app.yaml",
+        gitRepo(null, "app", "https://github.com/example/app")
+            + """
+            status:
+              conditions:
+              - type: Ready
+                status: "True"
+                lastTransitionTime: "2025-01-01T00:00:00Z"
+              - type: GitPolling
+                status: "False"
+                reason: Timeout
+            """);
+    start();
+    var condition = new GitRepoCondition();
+    condition.setType("GitPolling");
+    condition.setStatus("True");
+
+    store.patchStatus(indexed("app"), status(s -> s.setConditions(List.of(condition))));
+
+    assertThat(statusInFile("app.yaml", "app"))
+        .containsEntry(
+            "conditions",
+            List.of(
+                Map.of(
+                    "type",
+                    "Ready",
+                    "status",
+                    "True",
+                    "lastTransitionTime",
+                    "2025-01-01T00:00:00Z"),
+                Map.of("type", "GitPolling", "status", "True")));
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.gitwatch.polling.PollingLease;
 import io.gitwatch.testing.GitRepos;
 import io.gitwatch.testing.RealApiServer;
 import java.time.Duration;
@@ -57,8 +58,10 @@ class KubernetesStoreRealApiIT {
     store.index = new GitRepoIndex();
     store.watchNamespaces = Optional.empty();
     store.writeAttempts = 4;
+    store.writeTimeout = Duration.ofSeconds(5);
     store.secretCacheSeconds = 10;
     store.namespace = "gitwatch";
+    store.start();
     stores.add(store);
     return store;
   }
@@ -221,7 +224,6 @@ class KubernetesStoreRealApiIT {
     KubernetesClient gitwatch = api.as(SERVICE_ACCOUNT);
 
     KubernetesGitRepoStore store = store(gitwatch);
-    store.start();
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> store.isSynced() && store.index.get("team-a", "app").isPresent());
@@ -240,12 +242,14 @@ class KubernetesStoreRealApiIT {
               assertThat(e.getInvolvedObject().getName()).isEqualTo("app");
             });
     var leading = new AtomicBoolean();
-    store.elect("gitwatch-polling", LEASE, () -> leading.set(true), () -> leading.set(false));
+    var polling = new PollingLease("gitwatch", "gitwatch-polling", LEASE);
+    polling.stand(gitwatch, () -> leading.set(true), () -> leading.set(false));
     await().atMost(Duration.ofSeconds(10)).untilTrue(leading);
     // Keeping the Lease means renewing it every retry period, well past one lease duration.
     await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(3)).untilTrue(leading);
     var lease = api.client().leases().inNamespace("gitwatch").withName("gitwatch-polling");
     assertThat(lease.get().getSpec().getHolderIdentity()).isNotBlank();
+    polling.stop();
     store.stop();
     // fabric8 releases by patching the Lease to expire a second from now (its merge patch leaves
     // the
@@ -285,12 +289,11 @@ class KubernetesStoreRealApiIT {
     var polling = new AtomicInteger();
     var mostAtOnce = new AtomicInteger();
     List<AtomicBoolean> leading = List.of(new AtomicBoolean(), new AtomicBoolean());
-    List<KubernetesGitRepoStore> replicas = new ArrayList<>();
+    List<PollingLease> replicas = new ArrayList<>();
     for (AtomicBoolean flag : leading) {
-      KubernetesGitRepoStore replica = store(api.client());
-      replica.elect(
-          "gitwatch-polling-election",
-          LEASE,
+      var replica = new PollingLease("gitwatch", "gitwatch-polling-election", LEASE);
+      replica.stand(
+          api.client(),
           () -> {
             flag.set(true);
             mostAtOnce.accumulateAndGet(polling.incrementAndGet(), Math::max);

@@ -3,11 +3,14 @@ package io.gitwatch.polling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoSpec;
 import io.gitwatch.gitrepo.GitRepoStatus;
+import io.gitwatch.gitrepo.GoDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
@@ -45,7 +48,7 @@ class PollingIntervalTest {
           2562047h     | PT2562047H
           """)
   void parsesGoDurations(String text, Duration expected) {
-    assertThat(PollingInterval.parseGo(text)).isEqualTo(expected);
+    assertThat(GoDuration.parse(text)).isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "\"{0}\" is refused")
@@ -56,7 +59,7 @@ class PollingIntervalTest {
         "1h-30m", "00", "1e3s", "15sec"
       })
   void refusesAnythingElseWithTheValueAndTheSyntaxInTheMessage(String text) {
-    assertThatThrownBy(() -> PollingInterval.parseGo(text))
+    assertThatThrownBy(() -> GoDuration.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(text == null ? "no duration" : "\"" + text + "\"")
         .hasMessageContaining("Go duration")
@@ -65,7 +68,7 @@ class PollingIntervalTest {
 
   @Test
   void refusesDurationsLongerThanGoCanHold() {
-    assertThatThrownBy(() -> PollingInterval.parseGo("2562048h"))
+    assertThatThrownBy(() -> GoDuration.parse("2562048h"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("2562048h");
   }
@@ -125,17 +128,56 @@ class PollingIntervalTest {
   @Test
   void toleratesAMissingSpecOrStatus() {
     assertThat(PollingInterval.effective(null, null, DEFAULT, WEBHOOK)).isEqualTo(DEFAULT);
-    assertThat(PollingInterval.disabled(null)).isFalse();
   }
 
   @Test
-  void isDisabledOnlyByDisablePollingTrue() {
-    GitRepoSpec spec = new GitRepoSpec();
-    assertThat(PollingInterval.disabled(spec)).isFalse();
-    spec.setDisablePolling(false);
-    assertThat(PollingInterval.disabled(spec)).isFalse();
-    spec.setDisablePolling(true);
-    assertThat(PollingInterval.disabled(spec)).isTrue();
+  void isScheduledUnlessDisablePollingOrTheAnnotationSaysOtherwise() {
+    assertThat(PollingInterval.scheduled(gitRepo(null, null), false)).isTrue();
+    assertThat(PollingInterval.scheduled(gitRepo(false, null), false)).isTrue();
+    assertThat(PollingInterval.scheduled(gitRepo(true, null), false)).isFalse();
+  }
+
+  @Test
+  void replacingFleetsPollerPollsGitReposWhoseDisablePollingStopsFleets() {
+    assertThat(PollingInterval.scheduled(gitRepo(true, null), true)).isTrue();
+    assertThat(PollingInterval.scheduled(gitRepo(null, null), true)).isTrue();
+  }
+
+  @Test
+  void theAnnotationWinsBothWays() {
+    assertThat(PollingInterval.scheduled(gitRepo(true, "enabled"), false)).isTrue();
+    assertThat(PollingInterval.scheduled(gitRepo(false, "disabled"), true)).isFalse();
+    assertThat(PollingInterval.scheduled(gitRepo(true, " Enabled "), false)).isTrue();
+    assertThat(PollingInterval.scheduled(gitRepo(true, "sometimes"), false)).isFalse();
+    assertThat(PollingInterval.contactsRemote(gitRepo(true, "disabled"))).isFalse();
+    assertThat(PollingInterval.contactsRemote(gitRepo(true, null))).isTrue();
+  }
+
+  @Test
+  void aChangeOfWhetherItIsScheduledIsAChangeOfThePoll() {
+    assertThat(PollingInterval.samePoll(gitRepo(false, null), gitRepo(false, null), false))
+        .isTrue();
+    assertThat(PollingInterval.samePoll(gitRepo(false, null), gitRepo(true, null), false))
+        .isFalse();
+    assertThat(PollingInterval.samePoll(gitRepo(false, null), gitRepo(true, null), true)).isTrue();
+    assertThat(PollingInterval.samePoll(gitRepo(true, null), gitRepo(true, "enabled"), false))
+        .isFalse();
+  }
+
+  private static GitRepo gitRepo(Boolean disablePolling, String annotation) {
+    var gitRepo = new GitRepo();
+    gitRepo.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withNamespace("ns")
+            .withName("app")
+            .withAnnotations(
+                annotation == null ? Map.of() : Map.of(PollingInterval.ANNOTATION, annotation))
+            .build());
+    var spec = new GitRepoSpec();
+    spec.setRepo("https://git.example/app");
+    spec.setDisablePolling(disablePolling);
+    gitRepo.setSpec(spec);
+    return gitRepo;
   }
 
   @Test

@@ -306,7 +306,8 @@ class RemoteHeadsTest {
               () ->
                   catchRemoteHeadsException(
                       () -> impatient.resolve(spec(url), Credentials.none())));
-      assertThat(failure).hasMessageContaining("no answer within 2 s");
+      assertThat(failure).hasMessageContaining("answer within 2 s");
+      assertThat(failure.reason()).isEqualTo(FailureReason.TIMEOUT);
     }
   }
 
@@ -378,8 +379,10 @@ class RemoteHeadsTest {
     Credentials credentials = Credentials.ssh(openSsh(client), otherHost);
     assertThatThrownBy(() -> remoteHeads.resolve(spec(ssh.url(repo)), credentials))
         .isInstanceOf(RemoteHeadsException.class)
-        .hasMessageContaining("is not in known_hosts")
-        .hasMessageContaining("ecdsa-sha2-nistp256 SHA256:");
+        .hasMessageContaining("is not in known_hosts, which lists another key for this host")
+        .hasMessageContaining("ecdsa-sha2-nistp256 SHA256:")
+        .extracting(e -> ((RemoteHeadsException) e).reason())
+        .isEqualTo(FailureReason.HOST_KEY_MISMATCH);
   }
 
   @Test
@@ -421,7 +424,10 @@ class RemoteHeadsTest {
     Credentials credentials = Credentials.ssh(openSsh(client), null);
     assertThatThrownBy(() -> remoteHeads.resolve(spec(ssh.url(repo)), credentials))
         .isInstanceOf(RemoteHeadsException.class)
-        .hasMessageContaining("has no known_hosts");
+        .hasMessageContaining("is not in known_hosts, which lists no key for this host")
+        .hasMessageContaining("known-hosts ConfigMap")
+        .extracting(e -> ((RemoteHeadsException) e).reason())
+        .isEqualTo(FailureReason.HOST_KEY_UNKNOWN);
   }
 
   @Test
@@ -509,10 +515,28 @@ class RemoteHeadsTest {
         .isEqualTo(new Credentials(Credentials.Kind.BASIC, "tok", "", null, null));
     assertThat(Credentials.fromSecret("kubernetes.io/ssh-auth", Map.of("ssh-privatekey", "k")))
         .isEqualTo(Credentials.ssh("k", null));
-    assertThat(Credentials.fromSecret(null, Map.of("ssh-privatekey", "k", "known_hosts", "h")))
+    assertThat(
+            Credentials.fromSecret(
+                "kubernetes.io/ssh-auth", Map.of("ssh-privatekey", "k", "known_hosts", "h")))
         .isEqualTo(Credentials.ssh("k", "h"));
-    assertThat(Credentials.fromSecret("Opaque", Map.of("username", "u", "password", "p")))
-        .isEqualTo(Credentials.basic("u", "p"));
+  }
+
+  @Test
+  void sendsNothingFromASecretWhoseTypeIsNotAGitCredential() {
+    for (String type : new String[] {null, "Opaque", "kubernetes.io/tls", "example.com/custom"}) {
+      assertThatThrownBy(
+              () ->
+                  Credentials.fromSecret(
+                      "db-password", type, Map.of("username", "u", "password", "hunter2")))
+          .isInstanceOf(RemoteHeadsException.class)
+          .hasMessageContaining("the credentials Secret db-password is of type")
+          .hasMessageContaining("kubernetes.io/basic-auth")
+          .hasMessageNotContaining("hunter2")
+          .extracting(e -> ((RemoteHeadsException) e).reason())
+          .isEqualTo(FailureReason.CREDENTIALS_UNUSABLE);
+    }
+    assertThatThrownBy(() -> Credentials.fromSecret("Opaque", Map.of("ssh-privatekey", "k")))
+        .hasMessageContaining("is of type Opaque");
   }
 
   @Test
@@ -591,7 +615,7 @@ class RemoteHeadsTest {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String openSsh(KeyPair key) throws Exception {
+  static String openSsh(KeyPair key) throws Exception {
     ByteArrayOutputStream pem = new ByteArrayOutputStream();
     OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "gitwatch-test", null, pem);
     return pem.toString(StandardCharsets.US_ASCII);

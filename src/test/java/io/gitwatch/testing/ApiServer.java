@@ -72,6 +72,8 @@ public final class ApiServer {
     this.port = server.getPort();
     client = server.createClient();
     client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
+    // As on a Fleet cluster: Gitwatch watches Fleet's restriction objects where they exist.
+    installFleetRestrictionCrds();
   }
 
   private KubernetesMockServer listen(int port) {
@@ -171,6 +173,34 @@ public final class ApiServer {
   public void stop() {
     client.close();
     server.destroy();
+  }
+
+  /**
+   * Registers Fleet's own GitRepoRestriction and Policy CRDs (src/test/resources/fleet/crds.yaml),
+   * as on a cluster that runs Fleet.
+   */
+  public void installFleetRestrictionCrds() {
+    for (CustomResourceDefinition crd : fleetCrds()) {
+      if (!crd.getSpec().getNames().getKind().equals("GitRepo")) {
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+      }
+    }
+  }
+
+  /** Fleet's own CRDs, as its fleet-crd chart installs them (see src/test/resources/fleet). */
+  public static List<CustomResourceDefinition> fleetCrds() {
+    try (InputStream in = ApiServer.class.getResourceAsStream("/fleet/crds.yaml")) {
+      String all = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return java.util.Arrays.stream(all.split("(?m)^---\\s*$"))
+          .filter(document -> document.contains("kind: CustomResourceDefinition"))
+          .map(
+              document ->
+                  io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                      document, CustomResourceDefinition.class))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The project's own CRD manifest, so its schema is the one exercised. */

@@ -33,6 +33,21 @@ public final class GitRepos {
     return client.resources(GitRepo.class).inNamespace(namespace).withName(name).get();
   }
 
+  /**
+   * Sets labels on a GitRepo (a metadata edit: a change the informer sees, not one polling uses).
+   */
+  public void label(String namespace, String name, Map<String, String> labels) {
+    client
+        .resources(GitRepo.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .edit(
+            g -> {
+              g.getMetadata().setLabels(labels);
+              return g;
+            });
+  }
+
   public void delete(String namespace, String name) {
     client.resources(GitRepo.class).inNamespace(namespace).withName(name).delete();
   }
@@ -83,7 +98,7 @@ public final class GitRepos {
         .createOr(existing -> existing.update());
   }
 
-  private void ensureNamespace(String namespace) {
+  public void ensureNamespace(String namespace) {
     if (client.namespaces().withName(namespace).get() == null) {
       client
           .namespaces()

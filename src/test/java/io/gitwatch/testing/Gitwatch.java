@@ -39,9 +39,13 @@ public final class Gitwatch {
   }
 
   /** A response: status and body. */
-  public record Answer(int status, String body) {
+  public record Answer(int status, String body, java.net.http.HttpHeaders headers) {
     public JsonObject json() {
       return Json.createReader(new StringReader(body)).readObject();
+    }
+
+    public java.util.Optional<String> header(String name) {
+      return headers.firstValue(name);
     }
   }
 
@@ -136,7 +140,7 @@ public final class Gitwatch {
   private static Answer send(HttpRequest request) {
     try {
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Answer(response.statusCode(), response.body());
+      return new Answer(response.statusCode(), response.body(), response.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

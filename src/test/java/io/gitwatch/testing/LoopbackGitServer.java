@@ -66,6 +66,9 @@ public final class LoopbackGitServer implements AutoCloseable {
   private final Map<String, AtomicInteger> infoRefs = new ConcurrentHashMap<>();
   private final Map<String, String> basicAuth = new ConcurrentHashMap<>();
   private final Set<String> hanging = ConcurrentHashMap.newKeySet();
+  private final Set<String> trickling = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> redirects = new ConcurrentHashMap<>();
+  private final Map<String, String> texts = new ConcurrentHashMap<>();
 
   private final String scheme;
 
@@ -218,6 +221,15 @@ public final class LoopbackGitServer implements AutoCloseable {
     return commit(name, branch, Map.of("file.txt", branch + " " + System.nanoTime()));
   }
 
+  /** Points {@code branch} at {@code commit}, as a push that lands later would. */
+  public void moveBranch(String name, String branch, String commit) {
+    try (Repository repository = open(name)) {
+      update(repository, Constants.R_HEADS + branch, ObjectId.fromString(commit));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A lightweight tag: {@code refs/tags/<tag>} pointing straight at {@code commit}. */
   public void tag(String name, String tag, String commit) {
     try (Repository repository = open(name)) {
@@ -301,10 +313,29 @@ public final class LoopbackGitServer implements AutoCloseable {
     }
   }
 
-  /** Counts ref advertisements and enforces basic auth, in front of the git servlet. */
   /**
-   * From now on, requests for repository {@code name} hang without an answer until {@link #answer}
-   * (or a minute, so a forgotten test cannot pin Jetty's threads forever).
+   * From now on, the ref advertisement of repository {@code name} starts at once and then sends one
+   * byte per second, for ever (five minutes at most): every read a client makes gets a byte in
+   * time, so only a deadline on the whole call ends it.
+   */
+  public void trickle(String name) {
+    trickling.add(name);
+  }
+
+  /** From now on, requests for repository {@code name} are answered 302 to {@code location}. */
+  public void redirect(String name, String location) {
+    redirects.put(name, location);
+  }
+
+  /** From now on, repository {@code name} answers 200 with this text, which is not git's. */
+  public void answerText(String name, String text) {
+    texts.put(name, text);
+  }
+
+  /**
+   * From now on, requests for repository {@code name} hang without an answer until {@link #answer},
+   * requests for repository {@code name} hang without an answer until {@link #answer} (or a minute,
+   * so a forgotten test cannot pin Jetty's threads forever).
    */
   public void hang(String name) {
     hanging.add(name);
@@ -314,6 +345,28 @@ public final class LoopbackGitServer implements AutoCloseable {
     synchronized (hanging) {
       hanging.remove(name);
       hanging.notifyAll();
+    }
+  }
+
+  private static void trickleAdvertisement(HttpServletResponse response) throws IOException {
+    response.setContentType("application/x-git-upload-pack-advertisement");
+    var out = response.getOutputStream();
+    byte[] start = "001e# service=git-upload-pack\n0000".getBytes(StandardCharsets.US_ASCII);
+    out.write(start);
+    out.flush();
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+    // A pkt-line that never ends: "ffff" announces 65531 more bytes.
+    byte[] endless =
+        "ffff0000000000000000000000000000000000000000 HEAD".getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; System.nanoTime() < until; i++) {
+      out.write(endless[Math.min(i, endless.length - 1)]);
+      out.flush(); // throws once the client is gone
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
@@ -331,6 +384,7 @@ public final class LoopbackGitServer implements AutoCloseable {
     }
   }
 
+  /** Counts ref advertisements, plays the faults asked for and enforces basic auth. */
   private final class Gate implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
@@ -342,10 +396,25 @@ public final class LoopbackGitServer implements AutoCloseable {
       if (path.endsWith("/info/refs")) {
         infoRefs.computeIfAbsent(repository, key -> new AtomicInteger()).incrementAndGet();
       }
-      waitWhileHanging(
+      String name =
           repository.endsWith(".git")
               ? repository.substring(0, repository.length() - 4)
-              : repository);
+              : repository;
+      waitWhileHanging(name);
+      if (redirects.containsKey(name)) {
+        response.setStatus(HttpServletResponse.SC_FOUND);
+        response.setHeader("Location", redirects.get(name));
+        return;
+      }
+      if (texts.containsKey(name)) {
+        response.setContentType("text/plain");
+        response.getOutputStream().write(texts.get(name).getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      if (trickling.contains(name)) {
+        trickleAdvertisement(response);
+        return;
+      }
       String expected = basicAuth.get(repository);
       if (expected != null && !expected.equals(request.getHeader("Authorization"))) {
         response.setHeader("WWW-Authenticate", "Basic realm=\"git\"");

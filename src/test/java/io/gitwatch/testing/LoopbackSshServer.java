@@ -41,6 +41,7 @@ public final class LoopbackSshServer implements AutoCloseable {
   private final KeyPair hostKey;
   private final Set<PublicKey> authorized = new CopyOnWriteArraySet<>();
   private final AtomicInteger uploadPacks = new AtomicInteger();
+  private volatile boolean trickling;
 
   private LoopbackSshServer(Path root) throws IOException, GeneralSecurityException {
     this.root = root;
@@ -91,6 +92,14 @@ public final class LoopbackSshServer implements AutoCloseable {
     return "[127.0.0.1]:" + server.getPort() + " " + PublicKeyEntry.toString(hostKey.getPublic());
   }
 
+  /**
+   * From now on, {@code git-upload-pack} sends the start of an advertisement and then one byte per
+   * second, for ever (five minutes at most): only a deadline on the whole call ends it.
+   */
+  public void trickle() {
+    trickling = true;
+  }
+
   /** How many {@code git-upload-pack} commands ran (every SSH ls-remote runs one). */
   public int uploadPacks() {
     return uploadPacks.get();
@@ -125,6 +134,12 @@ public final class LoopbackSshServer implements AutoCloseable {
           new Thread(
               () -> {
                 int status = 0;
+                if (trickling) {
+                  uploadPacks.incrementAndGet();
+                  status = trickle(out);
+                  exit.onExit(status);
+                  return;
+                }
                 try (Repository repository = open(command)) {
                   uploadPacks.incrementAndGet();
                   UploadPack uploadPack = new UploadPack(repository);
@@ -147,6 +162,25 @@ public final class LoopbackSshServer implements AutoCloseable {
               "loopback-ssh-upload-pack");
       thread.setDaemon(true);
       thread.start();
+    }
+
+    private int trickle(OutputStream out) {
+      byte[] endless =
+          "ffff0000000000000000000000000000000000000000 HEAD".getBytes(StandardCharsets.US_ASCII);
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+      try {
+        for (int i = 0; System.nanoTime() < until; i++) {
+          out.write(endless[Math.min(i, endless.length - 1)]);
+          out.flush();
+          Thread.sleep(1000);
+        }
+      } catch (IOException e) {
+        return 1; // the client is gone
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 1;
+      }
+      return 0;
     }
 
     private Repository open(String command) throws IOException {

@@ -48,10 +48,33 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
           + " KUBE_API_TEST_DIR=$HOME/.cache/kube-api-test KUBE_API_TEST_API_SERVER_VERSION="
           + VERSION;
 
+  /** Which GitRepo CRD the server gets. */
+  public enum Crds {
+    /**
+     * The project's reduced GitRepo CRD (kubernetes/crd/gitrepo.yaml), for clusters without Fleet.
+     */
+    PROJECT,
+    /**
+     * Fleet's own GitRepo, GitRepoRestriction and Policy CRDs, from its chart: the schemas a Fleet
+     * cluster applies to what Gitwatch writes.
+     */
+    FLEET
+  }
+
+  private final Crds crds;
   private KubeAPIServer server;
   private Config adminConfig;
   private KubernetesClient admin;
   private final List<KubernetesClient> clients = new ArrayList<>();
+
+  /** With the project's own GitRepo CRD. */
+  public RealApiServer() {
+    this(Crds.PROJECT);
+  }
+
+  public RealApiServer(Crds crds) {
+    this.crds = crds;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -85,7 +108,7 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
     return present;
   }
 
-  /** Starts the API server and installs the project's CRD. */
+  /** Starts the API server and installs the CRDs. */
   public void start() {
     String dir = System.getenv("KUBE_API_TEST_DIR");
     long started = System.nanoTime();
@@ -99,9 +122,9 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
     server.start();
     adminConfig = Config.fromKubeconfig(server.getKubeConfigYaml());
     admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
-    installCrd();
+    (crds == Crds.FLEET ? ApiServer.fleetCrds() : List.of(ApiServer.crd())).forEach(this::install);
     System.out.printf(
-        "Real API server %s up with the GitRepo CRD in %d ms%n",
+        "Real API server %s up with the " + crds + " CRDs in %d ms%n",
         admin.getKubernetesVersion().getGitVersion(),
         Duration.ofNanos(System.nanoTime() - started).toMillis());
   }
@@ -222,8 +245,7 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
     Assumptions.assumeTrue(false, message);
   }
 
-  private void installCrd() {
-    CustomResourceDefinition crd = ApiServer.crd();
+  private void install(CustomResourceDefinition crd) {
     admin.apiextensions().v1().customResourceDefinitions().resource(crd).create();
     await()
         .atMost(Duration.ofSeconds(30))

@@ -55,24 +55,24 @@ class MutatedPayloadTest {
   }
 
   static Stream<Arguments> payloads() {
-    Function<JsonObject, Push> gitHub = json -> GitHubPayload.parse("push", "d", json);
-    Function<JsonObject, Push> gitLab = json -> GitLabPayload.parse("Push Hook", "d", json);
-    Function<JsonObject, Push> cloud = json -> BitbucketCloudPayload.parse("repo:push", "d", json);
-    Function<JsonObject, Push> server =
-        json -> BitbucketServerPayload.parse("repo:refs_changed", "d", json, "https://b.example");
-    Function<JsonObject, Push> gogsPush = json -> GogsPayload.parse("push", "d", json);
-    Function<JsonObject, Push> gogsCreate = json -> GogsPayload.parse("create", "d", json);
-    Function<JsonObject, Push> gitea = json -> GiteaPayload.parse("push", "d", json);
-    Function<JsonObject, Push> azure = json -> AzureDevOpsPayload.parse("git.push", "d", json);
     return Stream.of(
-        Arguments.of("github/push.json", gitHub),
-        Arguments.of("gitlab/push.json", gitLab),
-        Arguments.of("bitbucket-cloud/repo-push-several-changes.json", cloud),
-        Arguments.of("bitbucket-server/repo-refs_changed-several-changes.json", server),
-        Arguments.of("gogs/push.json", gogsPush),
-        Arguments.of("gogs/create-tag.json", gogsCreate),
-        Arguments.of("gitea/push.json", gitea),
-        Arguments.of("azure-devops/git.push-several-changes.json", azure));
+        Arguments.of("github/push.json", parser(new GitHub(false), "push")),
+        Arguments.of("gitlab/push.json", parser(new GitLab(), "Push Hook")),
+        Arguments.of(
+            "bitbucket-cloud/repo-push-several-changes.json",
+            parser(new BitbucketCloud(), "repo:push")),
+        Arguments.of(
+            "bitbucket-server/repo-refs_changed-several-changes.json",
+            parser(new BitbucketServer("https://b.example"), "repo:refs_changed")),
+        Arguments.of("gogs/push.json", parser(new Gogs(), "push")),
+        Arguments.of("gogs/create-tag.json", parser(new Gogs(), "create")),
+        Arguments.of("gitea/push.json", parser(new Gitea(), "push")),
+        Arguments.of(
+            "azure-devops/git.push-several-changes.json", parser(new AzureDevOps(), "git.push")));
+  }
+
+  private static Function<JsonObject, Push> parser(Provider provider, String event) {
+    return json -> provider.parse(event, "d", json);
   }
 
   private static void check(Function<JsonObject, Push> parser, JsonObject json, String mutation) {

@@ -23,6 +23,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ProviderTest {
 
   private static final String GUID = "72d3162e-cc78-11e3-81ab-4c9367dc0958";
+  // Old Bitbucket Server payloads without links are identified through the server's URL.
+  private static final Providers PROVIDERS = new Providers(false, "https://bitbucket.example.com");
+  private static final Provider GITHUB = new GitHub(false);
+  private static final Provider GITLAB = new GitLab();
+  private static final Provider BITBUCKET_CLOUD = new BitbucketCloud();
+  private static final Provider BITBUCKET_SERVER = new BitbucketServer(null);
+  private static final Provider GOGS = new Gogs();
+  private static final Provider GITEA = new Gitea();
+  private static final Provider AZURE_DEVOPS = new AzureDevOps();
   private static final JsonObject AZURE_BODY =
       Json.createObjectBuilder()
           .add("id", "5b1bd9bb-2a80-4d4b-9c4e-1d2a7d3f0f11")
@@ -34,7 +43,7 @@ class ProviderTest {
   @MethodSource("detections")
   void detectsTheProvider(
       String name, Map<String, String> headers, JsonObject body, Provider expected) {
-    assertEquals(expected, Provider.detect(delivery(headers, body), () -> body));
+    assertEquals(expected, PROVIDERS.detect(delivery(headers, body), () -> body));
   }
 
   static Stream<Arguments> detections() {
@@ -47,58 +56,55 @@ class ProviderTest {
             "X-Gogs-Delivery", GUID,
             "X-GitHub-Event", "push");
     return Stream.of(
-        Arguments.of("Gitea's full header set", gitea("push"), empty, Provider.GITEA),
-        Arguments.of("Forgejo's header set", forgejo, empty, Provider.GITEA),
-        Arguments.of("Gogs's header set", gogs("push"), empty, Provider.GOGS),
-        Arguments.of("GitHub", gitHub("push"), empty, Provider.GITHUB),
-        Arguments.of("GitLab", gitLab("Push Hook"), empty, Provider.GITLAB),
+        Arguments.of("Gitea's full header set", gitea("push"), empty, GITEA),
+        Arguments.of("Forgejo's header set", forgejo, empty, GITEA),
+        Arguments.of("Gogs's header set", gogs("push"), empty, GOGS),
+        Arguments.of("GitHub", gitHub("push"), empty, GITHUB),
+        Arguments.of("GitLab", gitLab("Push Hook"), empty, GITLAB),
         Arguments.of(
             "Bitbucket Cloud: X-Hook-UUID and X-Event-Key",
             bitbucketCloud("repo:push"),
             empty,
-            Provider.BITBUCKET_CLOUD),
+            BITBUCKET_CLOUD),
         Arguments.of(
             "Bitbucket Server: X-Event-Key alone",
             bitbucketServer("repo:refs_changed"),
             empty,
-            Provider.BITBUCKET_SERVER),
+            BITBUCKET_SERVER),
         Arguments.of(
             "Azure DevOps: X-Vss-ActivityId",
             Map.of("X-Vss-ActivityId", GUID),
             empty,
-            Provider.AZURE_DEVOPS),
+            AZURE_DEVOPS),
         Arguments.of(
             "Azure DevOps: X-Vss-SubscriptionId",
             Map.of("X-Vss-SubscriptionId", GUID),
             empty,
-            Provider.AZURE_DEVOPS),
+            AZURE_DEVOPS),
         Arguments.of(
             "Azure DevOps without its headers: body eventType and publisherId tfs",
             azure(),
             AZURE_BODY,
-            Provider.AZURE_DEVOPS),
+            AZURE_DEVOPS),
         Arguments.of(
             "a body with eventType from another publisher",
             azure(),
             Json.createObjectBuilder(AZURE_BODY).add("publisherId", "other").build(),
             null),
         Arguments.of(
-            "header names in lower case",
-            Map.of("x-gitlab-event", "Push Hook"),
-            empty,
-            Provider.GITLAB),
+            "header names in lower case", Map.of("x-gitlab-event", "Push Hook"), empty, GITLAB),
         Arguments.of(
             "a blank Gitea header does not count",
             Map.of("X-Gitea-Event", " ", "X-GitHub-Event", "push"),
             empty,
-            Provider.GITHUB),
+            GITHUB),
         Arguments.of("nothing", azure(), empty, null));
   }
 
   @Test
   void nothingIdentifiesADeliveryWithoutHeadersOrJsonBody() {
     assertEquals(
-        null, Provider.detect(delivery(Map.of(), JsonValue.EMPTY_JSON_OBJECT), () -> null));
+        null, PROVIDERS.detect(delivery(Map.of(), JsonValue.EMPTY_JSON_OBJECT), () -> null));
   }
 
   @Test
@@ -106,8 +112,8 @@ class ProviderTest {
     Delivery delivery = delivery(gitHub("push"), AZURE_BODY);
 
     assertEquals(
-        Provider.GITHUB,
-        Provider.detect(delivery, () -> fail("the body was parsed although a header sufficed")));
+        GITHUB,
+        PROVIDERS.detect(delivery, () -> fail("the body was parsed although a header sufficed")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -122,33 +128,33 @@ class ProviderTest {
     JsonObject tag = Json.createObjectBuilder().add("ref_type", "tag").build();
     JsonObject branch = Json.createObjectBuilder().add("ref_type", "branch").build();
     return Stream.of(
-        kind(Provider.GITHUB, "push", empty, Kind.PUSH),
-        kind(Provider.GITHUB, "ping", empty, Kind.PING),
-        kind(Provider.GITHUB, "pull_request", empty, Kind.IGNORED),
-        kind(Provider.GITHUB, "issues", empty, Kind.IGNORED),
-        kind(Provider.GITHUB, "create", tag, Kind.IGNORED),
-        kind(Provider.GITLAB, "Push Hook", empty, Kind.PUSH),
-        kind(Provider.GITLAB, "Tag Push Hook", empty, Kind.PUSH),
-        kind(Provider.GITLAB, "System Hook", eventName("push"), Kind.PUSH),
-        kind(Provider.GITLAB, "System Hook", eventName("tag_push"), Kind.PUSH),
-        kind(Provider.GITLAB, "System Hook", eventName("repository_update"), Kind.IGNORED),
-        kind(Provider.GITLAB, "Merge Request Hook", empty, Kind.IGNORED),
-        kind(Provider.GITLAB, "Issue Hook", empty, Kind.IGNORED),
-        kind(Provider.BITBUCKET_CLOUD, "repo:push", empty, Kind.PUSH),
-        kind(Provider.BITBUCKET_CLOUD, "pullrequest:created", empty, Kind.IGNORED),
-        kind(Provider.BITBUCKET_SERVER, "repo:refs_changed", empty, Kind.PUSH),
-        kind(Provider.BITBUCKET_SERVER, "diagnostics:ping", empty, Kind.PING),
-        kind(Provider.BITBUCKET_SERVER, "pr:opened", empty, Kind.IGNORED),
-        kind(Provider.GOGS, "push", empty, Kind.PUSH),
-        kind(Provider.GOGS, "create", tag, Kind.PUSH),
-        kind(Provider.GOGS, "create", branch, Kind.IGNORED),
-        kind(Provider.GOGS, "issues", empty, Kind.IGNORED),
-        kind(Provider.GITEA, "push", empty, Kind.PUSH),
-        kind(Provider.GITEA, "create", tag, Kind.IGNORED),
-        kind(Provider.GITEA, "pull_request", empty, Kind.IGNORED),
-        kind(Provider.AZURE_DEVOPS, "git.push", empty, Kind.PUSH),
-        kind(Provider.AZURE_DEVOPS, "git.pullrequest.created", empty, Kind.IGNORED),
-        kind(Provider.AZURE_DEVOPS, "build.complete", empty, Kind.IGNORED));
+        kind(GITHUB, "push", empty, Kind.PUSH),
+        kind(GITHUB, "ping", empty, Kind.PING),
+        kind(GITHUB, "pull_request", empty, Kind.IGNORED),
+        kind(GITHUB, "issues", empty, Kind.IGNORED),
+        kind(GITHUB, "create", tag, Kind.IGNORED),
+        kind(GITLAB, "Push Hook", empty, Kind.PUSH),
+        kind(GITLAB, "Tag Push Hook", empty, Kind.PUSH),
+        kind(GITLAB, "System Hook", eventName("push"), Kind.PUSH),
+        kind(GITLAB, "System Hook", eventName("tag_push"), Kind.PUSH),
+        kind(GITLAB, "System Hook", eventName("repository_update"), Kind.IGNORED),
+        kind(GITLAB, "Merge Request Hook", empty, Kind.IGNORED),
+        kind(GITLAB, "Issue Hook", empty, Kind.IGNORED),
+        kind(BITBUCKET_CLOUD, "repo:push", empty, Kind.PUSH),
+        kind(BITBUCKET_CLOUD, "pullrequest:created", empty, Kind.IGNORED),
+        kind(BITBUCKET_SERVER, "repo:refs_changed", empty, Kind.PUSH),
+        kind(BITBUCKET_SERVER, "diagnostics:ping", empty, Kind.PING),
+        kind(BITBUCKET_SERVER, "pr:opened", empty, Kind.IGNORED),
+        kind(GOGS, "push", empty, Kind.PUSH),
+        kind(GOGS, "create", tag, Kind.PUSH),
+        kind(GOGS, "create", branch, Kind.IGNORED),
+        kind(GOGS, "issues", empty, Kind.IGNORED),
+        kind(GITEA, "push", empty, Kind.PUSH),
+        kind(GITEA, "create", tag, Kind.IGNORED),
+        kind(GITEA, "pull_request", empty, Kind.IGNORED),
+        kind(AZURE_DEVOPS, "git.push", empty, Kind.PUSH),
+        kind(AZURE_DEVOPS, "git.pullrequest.created", empty, Kind.IGNORED),
+        kind(AZURE_DEVOPS, "build.complete", empty, Kind.IGNORED));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -161,56 +167,50 @@ class ProviderTest {
   static Stream<Arguments> deliveryIds() {
     JsonObject empty = JsonValue.EMPTY_JSON_OBJECT;
     return Stream.of(
-        Arguments.of("GitHub: X-GitHub-Delivery", Provider.GITHUB, gitHub("push"), empty, GUID),
-        Arguments.of(
-            "GitLab: X-Gitlab-Event-UUID", Provider.GITLAB, gitLab("Push Hook"), empty, GUID),
+        Arguments.of("GitHub: X-GitHub-Delivery", GITHUB, gitHub("push"), empty, GUID),
+        Arguments.of("GitLab: X-Gitlab-Event-UUID", GITLAB, gitLab("Push Hook"), empty, GUID),
         Arguments.of(
             "GitLab without it: Idempotency-Key",
-            Provider.GITLAB,
+            GITLAB,
             Map.of("X-Gitlab-Event", "Push Hook", "Idempotency-Key", "key-1"),
             empty,
             "key-1"),
         Arguments.of(
             "Bitbucket Cloud: X-Request-UUID",
-            Provider.BITBUCKET_CLOUD,
+            BITBUCKET_CLOUD,
             bitbucketCloud("repo:push"),
             empty,
             GUID),
         Arguments.of(
             "Bitbucket Server: X-Request-Id",
-            Provider.BITBUCKET_SERVER,
+            BITBUCKET_SERVER,
             bitbucketServer("repo:refs_changed"),
             empty,
             GUID),
-        Arguments.of("Gogs: X-Gogs-Delivery", Provider.GOGS, gogs("push"), empty, GUID),
-        Arguments.of("Gitea: X-Gitea-Delivery", Provider.GITEA, gitea("push"), empty, GUID),
+        Arguments.of("Gogs: X-Gogs-Delivery", GOGS, gogs("push"), empty, GUID),
+        Arguments.of("Gitea: X-Gitea-Delivery", GITEA, gitea("push"), empty, GUID),
         Arguments.of(
             "Forgejo: X-Gogs-Delivery",
-            Provider.GITEA,
+            GITEA,
             Map.of("X-Forgejo-Event", "push", "X-Gogs-Delivery", "gogs-1"),
             empty,
             "gogs-1"),
         Arguments.of(
             "Azure DevOps: the body's id",
-            Provider.AZURE_DEVOPS,
+            AZURE_DEVOPS,
             azure(),
             AZURE_BODY,
             "5b1bd9bb-2a80-4d4b-9c4e-1d2a7d3f0f11"),
         Arguments.of(
-            "no delivery header: empty",
-            Provider.GITHUB,
-            Map.of("X-GitHub-Event", "push"),
-            empty,
-            ""));
+            "no delivery header: empty", GITHUB, Map.of("X-GitHub-Event", "push"), empty, ""));
   }
 
   @Test
   void namesTheAzureEventFromTheBodyAndTheForgejoEventFromItsHeader() {
-    assertEquals(
-        "git.push", Provider.AZURE_DEVOPS.event(delivery(azure(), AZURE_BODY), AZURE_BODY));
+    assertEquals("git.push", AZURE_DEVOPS.event(delivery(azure(), AZURE_BODY), AZURE_BODY));
     assertEquals(
         "push",
-        Provider.GITEA.event(
+        GITEA.event(
             delivery(Map.of("X-Forgejo-Event", "push"), JsonValue.EMPTY_JSON_OBJECT),
             JsonValue.EMPTY_JSON_OBJECT));
   }
@@ -220,8 +220,7 @@ class ProviderTest {
     JsonObject body = Json.createObjectBuilder().add("publisherId", "tfs").build();
 
     Rejection rejection =
-        assertThrows(
-            Rejection.class, () -> Provider.AZURE_DEVOPS.event(delivery(azure(), body), body));
+        assertThrows(Rejection.class, () -> AZURE_DEVOPS.event(delivery(azure(), body), body));
     assertEquals(400, rejection.status());
   }
 
@@ -231,11 +230,12 @@ class ProviderTest {
     Delivery delivery = Delivery.json(gogs("create"), bytes);
     JsonObject json = json(bytes);
 
-    Provider provider = Provider.detect(delivery, () -> json);
-    Push push = provider.parse(delivery, json, null);
+    Provider provider = PROVIDERS.detect(delivery, () -> json);
+    String event = provider.event(delivery, json);
+    Push push = provider.parse(event, provider.deliveryId(delivery, json), json);
 
-    assertEquals(Kind.PUSH, provider.kind(provider.event(delivery, json), json));
-    assertEquals(Provider.GOGS, push.provider());
+    assertEquals(Kind.PUSH, provider.kind(event, json));
+    assertEquals(GOGS, push.provider());
     assertEquals("create", push.event());
     assertEquals(GUID, push.deliveryId());
     assertEquals("refs/tags/v2.0.0", push.updates().get(0).ref());
@@ -249,11 +249,12 @@ class ProviderTest {
     Delivery delivery = Delivery.json(headers, bytes);
     JsonObject json = json(bytes);
 
-    assertEquals(provider, Provider.detect(delivery, () -> json));
-    String event = provider.event(delivery, json);
-    assertEquals(kind, provider.kind(event, json));
+    Provider detected = PROVIDERS.detect(delivery, () -> json);
+    assertEquals(provider, detected);
+    String event = detected.event(delivery, json);
+    assertEquals(kind, detected.kind(event, json));
     if (kind == Kind.PUSH) {
-      Push push = provider.parse(delivery, json, "https://bitbucket.example.com");
+      Push push = detected.parse(event, detected.deliveryId(delivery, json), json);
       assertEquals(provider, push.provider());
       assertEquals(event, push.event());
       assertEquals(provider.deliveryId(delivery, json), push.deliveryId());
@@ -263,108 +264,100 @@ class ProviderTest {
 
   static Stream<Arguments> capturedDeliveries() {
     return Stream.of(
-        captured("github/push.json", gitHub("push"), Provider.GITHUB, Kind.PUSH),
-        captured("github/push-tag.json", gitHub("push"), Provider.GITHUB, Kind.PUSH),
-        captured("github/push-branch-delete.json", gitHub("push"), Provider.GITHUB, Kind.PUSH),
-        captured("github/ping.json", gitHub("ping"), Provider.GITHUB, Kind.PING),
-        captured("github/ping-app-hook.json", gitHub("ping"), Provider.GITHUB, Kind.PING),
-        captured("github/pull_request.json", gitHub("pull_request"), Provider.GITHUB, Kind.IGNORED),
-        captured("github/issues.json", gitHub("issues"), Provider.GITHUB, Kind.IGNORED),
-        captured("github/create-tag.json", gitHub("create"), Provider.GITHUB, Kind.IGNORED),
-        captured("gitlab/push.json", gitLab("Push Hook"), Provider.GITLAB, Kind.PUSH),
-        captured("gitlab/push-ssh-port.json", gitLab("Push Hook"), Provider.GITLAB, Kind.PUSH),
-        captured("gitlab/push-subgroup.json", gitLab("Push Hook"), Provider.GITLAB, Kind.PUSH),
-        captured("gitlab/push-branch-delete.json", gitLab("Push Hook"), Provider.GITLAB, Kind.PUSH),
-        captured("gitlab/tag_push.json", gitLab("Tag Push Hook"), Provider.GITLAB, Kind.PUSH),
-        captured(
-            "gitlab/merge_request.json",
-            gitLab("Merge Request Hook"),
-            Provider.GITLAB,
-            Kind.IGNORED),
-        captured("gitlab/issue.json", gitLab("Issue Hook"), Provider.GITLAB, Kind.IGNORED),
-        captured("gitlab/system-hook-push.json", gitLab("System Hook"), Provider.GITLAB, Kind.PUSH),
+        captured("github/push.json", gitHub("push"), GITHUB, Kind.PUSH),
+        captured("github/push-tag.json", gitHub("push"), GITHUB, Kind.PUSH),
+        captured("github/push-branch-delete.json", gitHub("push"), GITHUB, Kind.PUSH),
+        captured("github/ping.json", gitHub("ping"), GITHUB, Kind.PING),
+        captured("github/ping-app-hook.json", gitHub("ping"), GITHUB, Kind.PING),
+        captured("github/pull_request.json", gitHub("pull_request"), GITHUB, Kind.IGNORED),
+        captured("github/issues.json", gitHub("issues"), GITHUB, Kind.IGNORED),
+        captured("github/create-tag.json", gitHub("create"), GITHUB, Kind.IGNORED),
+        captured("gitlab/push.json", gitLab("Push Hook"), GITLAB, Kind.PUSH),
+        captured("gitlab/push-ssh-port.json", gitLab("Push Hook"), GITLAB, Kind.PUSH),
+        captured("gitlab/push-subgroup.json", gitLab("Push Hook"), GITLAB, Kind.PUSH),
+        captured("gitlab/push-branch-delete.json", gitLab("Push Hook"), GITLAB, Kind.PUSH),
+        captured("gitlab/tag_push.json", gitLab("Tag Push Hook"), GITLAB, Kind.PUSH),
+        captured("gitlab/merge_request.json", gitLab("Merge Request Hook"), GITLAB, Kind.IGNORED),
+        captured("gitlab/issue.json", gitLab("Issue Hook"), GITLAB, Kind.IGNORED),
+        captured("gitlab/system-hook-push.json", gitLab("System Hook"), GITLAB, Kind.PUSH),
         captured(
             "bitbucket-cloud/repo-push.json",
             bitbucketCloud("repo:push"),
-            Provider.BITBUCKET_CLOUD,
+            BITBUCKET_CLOUD,
             Kind.PUSH),
         captured(
             "bitbucket-cloud/repo-push-tag.json",
             bitbucketCloud("repo:push"),
-            Provider.BITBUCKET_CLOUD,
+            BITBUCKET_CLOUD,
             Kind.PUSH),
         captured(
             "bitbucket-cloud/repo-push-branch-delete.json",
             bitbucketCloud("repo:push"),
-            Provider.BITBUCKET_CLOUD,
+            BITBUCKET_CLOUD,
             Kind.PUSH),
         captured(
             "bitbucket-cloud/pullrequest-created.json",
             bitbucketCloud("pullrequest:created"),
-            Provider.BITBUCKET_CLOUD,
+            BITBUCKET_CLOUD,
             Kind.IGNORED),
         captured(
             "bitbucket-cloud/pullrequest-fulfilled.json",
             bitbucketCloud("pullrequest:fulfilled"),
-            Provider.BITBUCKET_CLOUD,
+            BITBUCKET_CLOUD,
             Kind.IGNORED),
         captured(
             "bitbucket-server/repo-refs_changed.json",
             bitbucketServer("repo:refs_changed"),
-            Provider.BITBUCKET_SERVER,
+            BITBUCKET_SERVER,
             Kind.PUSH),
         captured(
             "bitbucket-server/repo-refs_changed-no-links.json",
             bitbucketServer("repo:refs_changed"),
-            Provider.BITBUCKET_SERVER,
+            BITBUCKET_SERVER,
             Kind.PUSH),
         captured(
             "bitbucket-server/repo-refs_changed-tag.json",
             bitbucketServer("repo:refs_changed"),
-            Provider.BITBUCKET_SERVER,
+            BITBUCKET_SERVER,
             Kind.PUSH),
         captured(
             "bitbucket-server/repo-refs_changed-branch-delete.json",
             bitbucketServer("repo:refs_changed"),
-            Provider.BITBUCKET_SERVER,
+            BITBUCKET_SERVER,
             Kind.PUSH),
         captured(
             "bitbucket-server/diagnostics-ping.json",
             bitbucketServer("diagnostics:ping"),
-            Provider.BITBUCKET_SERVER,
+            BITBUCKET_SERVER,
             Kind.PING),
         captured(
             "bitbucket-server/pr-opened.json",
             bitbucketServer("pr:opened"),
-            Provider.BITBUCKET_SERVER,
+            BITBUCKET_SERVER,
             Kind.IGNORED),
         captured(
             "bitbucket-server/pr-merged.json",
             bitbucketServer("pr:merged"),
-            Provider.BITBUCKET_SERVER,
+            BITBUCKET_SERVER,
             Kind.IGNORED),
-        captured("gogs/push.json", gogs("push"), Provider.GOGS, Kind.PUSH),
-        captured("gogs/push-docs-example.json", gogs("push"), Provider.GOGS, Kind.PUSH),
-        captured("gogs/push-new-branch.json", gogs("push"), Provider.GOGS, Kind.PUSH),
-        captured("gogs/create-tag.json", gogs("create"), Provider.GOGS, Kind.PUSH),
-        captured("gogs/issues.json", gogs("issues"), Provider.GOGS, Kind.IGNORED),
-        captured("gogs/pull_request.json", gogs("pull_request"), Provider.GOGS, Kind.IGNORED),
-        captured("gitea/push.json", gitea("push"), Provider.GITEA, Kind.PUSH),
-        captured("gitea/create-branch.json", gitea("create"), Provider.GITEA, Kind.IGNORED),
-        captured("gitea/pull_request.json", gitea("pull_request"), Provider.GITEA, Kind.IGNORED),
-        captured("gitea/issues.json", gitea("issues"), Provider.GITEA, Kind.IGNORED),
-        captured("azure-devops/git.push.json", azure(), Provider.AZURE_DEVOPS, Kind.PUSH),
+        captured("gogs/push.json", gogs("push"), GOGS, Kind.PUSH),
+        captured("gogs/push-docs-example.json", gogs("push"), GOGS, Kind.PUSH),
+        captured("gogs/push-new-branch.json", gogs("push"), GOGS, Kind.PUSH),
+        captured("gogs/create-tag.json", gogs("create"), GOGS, Kind.PUSH),
+        captured("gogs/issues.json", gogs("issues"), GOGS, Kind.IGNORED),
+        captured("gogs/pull_request.json", gogs("pull_request"), GOGS, Kind.IGNORED),
+        captured("gitea/push.json", gitea("push"), GITEA, Kind.PUSH),
+        captured("gitea/create-branch.json", gitea("create"), GITEA, Kind.IGNORED),
+        captured("gitea/pull_request.json", gitea("pull_request"), GITEA, Kind.IGNORED),
+        captured("gitea/issues.json", gitea("issues"), GITEA, Kind.IGNORED),
+        captured("azure-devops/git.push.json", azure(), AZURE_DEVOPS, Kind.PUSH),
         captured(
             "azure-devops/git.push-docs-sample.json",
             Map.of("X-Vss-ActivityId", GUID),
-            Provider.AZURE_DEVOPS,
+            AZURE_DEVOPS,
             Kind.PUSH),
-        captured(
-            "azure-devops/git.pullrequest.created.json",
-            azure(),
-            Provider.AZURE_DEVOPS,
-            Kind.IGNORED),
-        captured("azure-devops/build.complete.json", azure(), Provider.AZURE_DEVOPS, Kind.IGNORED));
+        captured("azure-devops/git.pullrequest.created.json", azure(), AZURE_DEVOPS, Kind.IGNORED),
+        captured("azure-devops/build.complete.json", azure(), AZURE_DEVOPS, Kind.IGNORED));
   }
 
   private static Arguments captured(

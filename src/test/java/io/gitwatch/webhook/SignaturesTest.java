@@ -28,6 +28,15 @@ class SignaturesTest {
           .getBytes(StandardCharsets.UTF_8);
   static final String HOOK_UUID = "{3f2b8a1c-7d4e-4f5a-9b6c-1e2d3c4b5a69}";
 
+  static final GitHub GITHUB = new GitHub(false);
+  static final GitHub GITHUB_SHA1 = new GitHub(true);
+  static final GitLab GITLAB = new GitLab();
+  static final BitbucketCloud BITBUCKET_CLOUD = new BitbucketCloud();
+  static final BitbucketServer BITBUCKET_SERVER = new BitbucketServer(null);
+  static final Gogs GOGS = new Gogs();
+  static final Gitea GITEA = new Gitea();
+  static final AzureDevOps AZURE_DEVOPS = new AzureDevOps();
+
   /**
    * The HMAC-signed providers: their Secret key, signature header, prefix, the bytes they sign and
    * the MAC algorithm.
@@ -44,38 +53,31 @@ class SignaturesTest {
     }
 
     Verification verify(String signature, Map<String, String> secret) {
-      return Signatures.verify(provider, delivery(Map.of(header, signature)), secret, false);
+      return SignaturesTest.verify(provider, delivery(Map.of(header, signature)), secret);
     }
   }
 
   static Stream<Signed> signed() {
     return Stream.of(
-        new Signed(
-            "GitHub", Provider.GITHUB, "github", "X-Hub-Signature-256", "sha256=", "HmacSHA256"),
+        new Signed("GitHub", GITHUB, "github", "X-Hub-Signature-256", "sha256=", "HmacSHA256"),
         new Signed(
             "Bitbucket Cloud",
-            Provider.BITBUCKET_CLOUD,
+            BITBUCKET_CLOUD,
             "bitbucket",
             "X-Hub-Signature",
             "sha256=",
             "HmacSHA256"),
         new Signed(
             "Bitbucket Server",
-            Provider.BITBUCKET_SERVER,
+            BITBUCKET_SERVER,
             "bitbucket-server",
             "X-Hub-Signature",
             "sha256=",
             "HmacSHA256"),
-        new Signed("Gogs", Provider.GOGS, "gogs", "X-Gogs-Signature", "", "HmacSHA256"),
-        new Signed("Gitea", Provider.GITEA, "gitea", "X-Gitea-Signature", "", "HmacSHA256"),
-        new Signed("Forgejo", Provider.GITEA, "gitea", "X-Forgejo-Signature", "", "HmacSHA256"),
-        new Signed(
-            "Gitea signing as Gogs",
-            Provider.GITEA,
-            "gitea",
-            "X-Gogs-Signature",
-            "",
-            "HmacSHA256"));
+        new Signed("Gogs", GOGS, "gogs", "X-Gogs-Signature", "", "HmacSHA256"),
+        new Signed("Gitea", GITEA, "gitea", "X-Gitea-Signature", "", "HmacSHA256"),
+        new Signed("Forgejo", GITEA, "gitea", "X-Forgejo-Signature", "", "HmacSHA256"),
+        new Signed("Gitea signing as Gogs", GITEA, "gitea", "X-Gogs-Signature", "", "HmacSHA256"));
   }
 
   // ---- HMAC providers, table-driven ----
@@ -118,12 +120,10 @@ class SignaturesTest {
   @ParameterizedTest(name = "{0}: rejects a delivery without the signature header")
   @MethodSource("signed")
   void rejectsADeliveryWithoutTheSignatureHeader(Signed p) {
-    Verification result =
-        Signatures.verify(p.provider(), delivery(Map.of()), Map.of(p.key(), SECRET), false);
+    Verification result = verify(p.provider(), delivery(Map.of()), Map.of(p.key(), SECRET));
 
     assertFalse(result.verified());
-    String expected =
-        p.provider() == Provider.GITEA ? "X-Gitea-Signature missing" : p.header() + " missing";
+    String expected = p.provider() == GITEA ? "X-Gitea-Signature missing" : p.header() + " missing";
     assertEquals(expected, result.reason());
   }
 
@@ -219,8 +219,7 @@ class SignaturesTest {
     Delivery delivery =
         delivery(Map.of("X-Hub-Signature", "sha1=" + hmac("HmacSHA1", SECRET, BODY)));
 
-    Verification result =
-        Signatures.verify(Provider.GITHUB, delivery, Map.of("github", SECRET), false);
+    Verification result = verify(GITHUB, delivery, Map.of("github", SECRET));
 
     assertFalse(result.verified());
     assertEquals("SHA-1 signatures are refused (gitwatch.webhook.allow-sha1)", result.reason());
@@ -233,14 +232,13 @@ class SignaturesTest {
     Delivery sha256Length =
         delivery(Map.of("X-Hub-Signature", "sha1=" + hmac("HmacSHA256", SECRET, BODY)));
 
-    assertTrue(
-        Signatures.verify(Provider.GITHUB, right, Map.of("github", SECRET), true).verified());
+    assertTrue(verify(GITHUB_SHA1, right, Map.of("github", SECRET)).verified());
     assertEquals(
         "X-Hub-Signature does not match",
-        Signatures.verify(Provider.GITHUB, wrong, Map.of("github", SECRET), true).reason());
+        verify(GITHUB_SHA1, wrong, Map.of("github", SECRET)).reason());
     assertEquals(
         "malformed X-Hub-Signature",
-        Signatures.verify(Provider.GITHUB, sha256Length, Map.of("github", SECRET), true).reason());
+        verify(GITHUB_SHA1, sha256Length, Map.of("github", SECRET)).reason());
   }
 
   @Test
@@ -251,8 +249,7 @@ class SignaturesTest {
                 "X-Hub-Signature-256", "sha256=" + hmac("HmacSHA256", OTHER, BODY),
                 "X-Hub-Signature", "sha1=" + hmac("HmacSHA1", SECRET, BODY)));
 
-    Verification result =
-        Signatures.verify(Provider.GITHUB, delivery, Map.of("github", SECRET), true);
+    Verification result = verify(GITHUB_SHA1, delivery, Map.of("github", SECRET));
 
     assertFalse(result.verified());
     assertEquals("X-Hub-Signature-256 does not match", result.reason());
@@ -268,16 +265,14 @@ class SignaturesTest {
         Delivery.form(
             Map.of("X-Hub-Signature-256", "sha256=" + hmac("HmacSHA256", SECRET, BODY)), form);
 
-    assertTrue(
-        Signatures.verify(Provider.GITHUB, signedForm, Map.of("github", SECRET), false).verified());
-    assertFalse(
-        Signatures.verify(Provider.GITHUB, signedJson, Map.of("github", SECRET), false).verified());
+    assertTrue(verify(GITHUB, signedForm, Map.of("github", SECRET)).verified());
+    assertFalse(verify(GITHUB, signedJson, Map.of("github", SECRET)).verified());
   }
 
   // ---- Gogs and Gitea ----
 
   static Stream<Signed> signingTheJsonPayload() {
-    return signed().filter(p -> p.provider() == Provider.GOGS || p.provider() == Provider.GITEA);
+    return signed().filter(p -> p.provider() == GOGS || p.provider() == GITEA);
   }
 
   @ParameterizedTest(name = "{0}: verifies a form delivery over the JSON payload")
@@ -288,16 +283,15 @@ class SignaturesTest {
     Delivery signedForm = Delivery.form(Map.of(p.header(), p.sign(SECRET, form)), form);
 
     Map<String, String> secret = Map.of(p.key(), SECRET);
-    assertTrue(Signatures.verify(p.provider(), signedJson, secret, false).verified());
-    assertFalse(Signatures.verify(p.provider(), signedForm, secret, false).verified());
+    assertTrue(verify(p.provider(), signedJson, secret).verified());
+    assertFalse(verify(p.provider(), signedForm, secret).verified());
   }
 
   @Test
   void verifiesGiteaWithTheGogsKeyWhenTheSecretHasNoGiteaKey() {
     Delivery delivery = delivery(Map.of("X-Gitea-Signature", hmac("HmacSHA256", SECRET, BODY)));
 
-    assertTrue(
-        Signatures.verify(Provider.GITEA, delivery, Map.of("gogs", SECRET), false).verified());
+    assertTrue(verify(GITEA, delivery, Map.of("gogs", SECRET)).verified());
   }
 
   @Test
@@ -306,10 +300,10 @@ class SignaturesTest {
     Map<String, String> both = Map.of("gitea", OTHER, "gogs", SECRET);
     Map<String, String> emptyGitea = Map.of("gitea", "", "gogs", SECRET);
 
-    assertFalse(Signatures.verify(Provider.GITEA, delivery, both, false).verified());
+    assertFalse(verify(GITEA, delivery, both).verified());
     assertEquals(
         "webhook secret key 'gitea' is empty: configuration error",
-        Signatures.verify(Provider.GITEA, delivery, emptyGitea, false).reason());
+        verify(GITEA, delivery, emptyGitea).reason());
   }
 
   @Test
@@ -320,8 +314,7 @@ class SignaturesTest {
                 "X-Gitea-Signature", hmac("HmacSHA256", OTHER, BODY),
                 "X-Gogs-Signature", hmac("HmacSHA256", SECRET, BODY)));
 
-    Verification result =
-        Signatures.verify(Provider.GITEA, delivery, Map.of("gitea", SECRET), false);
+    Verification result = verify(GITEA, delivery, Map.of("gitea", SECRET));
 
     assertEquals("X-Gitea-Signature does not match", result.reason());
   }
@@ -360,9 +353,7 @@ class SignaturesTest {
 
   @Test
   void rejectsASecretWithoutTheGitLabKey() {
-    Verification result =
-        Signatures.verify(
-            Provider.GITLAB, delivery(Map.of("X-Gitlab-Token", SECRET)), Map.of(), false);
+    Verification result = verify(GITLAB, delivery(Map.of("X-Gitlab-Token", SECRET)), Map.of());
 
     assertEquals("webhook secret has no 'gitlab' key", result.reason());
   }
@@ -523,16 +514,9 @@ class SignaturesTest {
   // ---- every provider ----
 
   @Test
-  void rejectsAMissingSecret() {
-    for (Provider provider : Provider.values()) {
-      assertFalse(Signatures.verify(provider, delivery(Map.of()), null, false).verified());
-    }
-  }
-
-  @Test
   void neverAcceptsAnEmptySecretMapForAnyProvider() {
-    for (Provider provider : Provider.values()) {
-      Verification result = Signatures.verify(provider, delivery(Map.of()), new HashMap<>(), true);
+    for (Provider provider : new Providers(true, null).all()) {
+      Verification result = verify(provider, delivery(Map.of()), new HashMap<>());
 
       assertFalse(result.verified(), provider.label());
       assertTrue(result.reason().startsWith("webhook secret has no"), result.reason());
@@ -541,23 +525,26 @@ class SignaturesTest {
 
   // ---- helpers ----
 
+  static Verification verify(Provider provider, Delivery delivery, Map<String, String> secret) {
+    return provider.verify(delivery, WebhookSecret.of(secret));
+  }
+
   static Delivery delivery(Map<String, String> headers) {
     return Delivery.json(headers, BODY);
   }
 
   static Verification gitlab(Map<String, String> headers, String secret) {
-    return Signatures.verify(Provider.GITLAB, delivery(headers), Map.of("gitlab", secret), false);
+    return verify(GITLAB, delivery(headers), Map.of("gitlab", secret));
   }
 
   static Verification bitbucketCloud(Map<String, String> headers, String secret) {
-    return Signatures.verify(
-        Provider.BITBUCKET_CLOUD, delivery(headers), Map.of("bitbucket", secret), false);
+    return verify(BITBUCKET_CLOUD, delivery(headers), Map.of("bitbucket", secret));
   }
 
   static Verification azure(String authorization, Map<String, String> secret) {
     Map<String, String> headers =
         authorization == null ? Map.of() : Map.of("Authorization", authorization);
-    return Signatures.verify(Provider.AZURE_DEVOPS, delivery(headers), secret, false);
+    return verify(AZURE_DEVOPS, delivery(headers), secret);
   }
 
   static String basic(String credentials) {

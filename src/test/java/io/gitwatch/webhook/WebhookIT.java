@@ -216,6 +216,76 @@ class WebhookIT {
   }
 
   @Test
+  void every401HasTheSameBodyWhateverTheCause() {
+    String missingSecret = uniqueRepo();
+    gitRepos.create(
+        "team-u",
+        "missing-secret",
+        missingSecret,
+        s -> {
+          s.setBranch("main");
+          s.setWebhookSecret("does-not-exist");
+        });
+    String missingKey = uniqueRepo();
+    gitRepos.secret("team-u", "gitlab-only", Map.of("gitlab", "gitlab-s3cret"));
+    gitRepos.create(
+        "team-u",
+        "missing-key",
+        missingKey,
+        s -> {
+          s.setBranch("main");
+          s.setWebhookSecret("gitlab-only");
+        });
+    String global = uniqueRepo();
+    gitRepos.create("team-u", "global", global, s -> s.setBranch("main"));
+    ready();
+    byte[] toMissingSecret = githubPush(missingSecret, "main", SHA_A);
+    byte[] toMissingKey = githubPush(missingKey, "main", SHA_A);
+    byte[] toGlobal = githubPush(global, "main", SHA_A);
+
+    List<Answer> answers =
+        List.of(
+            gitwatch.postJson(toMissingSecret, github("push", GLOBAL_SECRET, toMissingSecret)),
+            gitwatch.postJson(toMissingKey, github("push", "gitlab-s3cret", toMissingKey)),
+            gitwatch.postJson(toGlobal, github("push", "wrong", toGlobal)),
+            gitwatch.postJson(toGlobal, Map.of("X-GitHub-Event", "push")));
+
+    assertThat(answers)
+        .allSatisfy(
+            answer -> {
+              assertThat(answer.status()).isEqualTo(401);
+              assertThat(answer.body()).isEqualTo(answers.get(0).body());
+            });
+    assertThat(answers.get(0).json().getString("error")).isEqualTo("unauthenticated");
+    assertThat(answers.get(0).body())
+        .doesNotContain("team-u", "does-not-exist", "gitlab-only", "github", "X-Hub", "match");
+    assertThat(webhookCommit("team-u", "global")).isNull();
+  }
+
+  @Test
+  void aPayloadTheJsonParserCannotReadWithinItsLimitsIsA400NotA500() {
+    double serverErrors = metric("gitwatch_webhook_deliveries_total", "status=\"500\"");
+    List<byte[]> bodies =
+        List.of(
+                // Found by fuzzing: the parser throws NumberFormatException on such an exponent.
+                "{\"ref\":\"refs/heads/main\",\"size\":1E999999999999}",
+                "{\"ref\":\"refs/heads/main\",\"size\":" + "9".repeat(2000) + "}",
+                "{\"ref\":" + "[".repeat(1000) + "]".repeat(1000) + "}")
+            .stream()
+            .map(body -> body.getBytes(StandardCharsets.UTF_8))
+            .toList();
+
+    for (byte[] body : bodies) {
+      assertThat(gitwatch.postJson(body, github("push", GLOBAL_SECRET, body)).status())
+          .isEqualTo(400);
+      // Without provider headers the body is read to recognise Azure DevOps: 400 as well.
+      assertThat(gitwatch.postJson(body, Map.of()).status()).isEqualTo(400);
+    }
+    assertThat(metric("gitwatch_webhook_deliveries_total", "status=\"500\""))
+        .isEqualTo(serverErrors);
+  }
+
+  @Test
   void pingAndUnusedEventsAreAcknowledgedWithoutWrites() {
     long writesBefore = webhookWrites();
     byte[] ping =
@@ -282,7 +352,9 @@ class WebhookIT {
     String repo = uniqueRepo();
     gitRepos.create("team-h", "busy", repo, s -> s.setBranch("main"));
     ready();
-    var pool = Executors.newFixedThreadPool(16);
+    // As many clients as the test server works on at once (max-concurrent), so none is refused
+    // for load: BackPressureIT is where refusals are checked.
+    var pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Integer>> answers = new ArrayList<>();
       for (int i = 0; i < 200; i++) {

@@ -2,6 +2,7 @@ package io.gitwatch.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gitwatch.gitrepo.GitRepoId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -9,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class WebhookWriteOrderTest {
+
+  static final GitRepoId APP = new GitRepoId("ns", "app");
+  static final GitRepoId OTHER = new GitRepoId("ns", "other");
 
   final WebhookWriteOrder order = new WebhookWriteOrder();
   final List<String> landed = new ArrayList<>();
@@ -22,18 +26,18 @@ class WebhookWriteOrderTest {
 
   @Test
   void anOlderDeliveryDoesNotOverwriteANewerOneThatLanded() {
-    assertThat(order.write("ns/app", 2, () -> land("newer"))).isTrue();
+    assertThat(order.write(APP, 2, () -> land("newer"))).isTrue();
 
-    assertThat(order.write("ns/app", 1, () -> land("older"))).isFalse();
+    assertThat(order.write(APP, 1, () -> land("older"))).isFalse();
 
     assertThat(landed).containsExactly("newer");
   }
 
   @Test
   void aFailedWriteDoesNotBlockAnOlderOneAndOtherGitReposAreIndependent() {
-    assertThat(order.write("ns/app", 5, () -> false)).isFalse();
-    assertThat(order.write("ns/app", 4, () -> land("app@4"))).isTrue();
-    assertThat(order.write("ns/other", 1, () -> land("other@1"))).isTrue();
+    assertThat(order.write(APP, 5, () -> false)).isFalse();
+    assertThat(order.write(APP, 4, () -> land("app@4"))).isTrue();
+    assertThat(order.write(OTHER, 1, () -> land("other@1"))).isTrue();
 
     assertThat(landed).containsExactly("app@4", "other@1");
   }
@@ -46,7 +50,7 @@ class WebhookWriteOrderTest {
         new Thread(
             () ->
                 order.write(
-                    "ns/app",
+                    APP,
                     1,
                     () -> {
                       retrying.countDown();
@@ -55,7 +59,7 @@ class WebhookWriteOrderTest {
                     }));
     older.start();
     assertThat(retrying.await(5, TimeUnit.SECONDS)).isTrue();
-    Thread newer = new Thread(() -> order.write("ns/app", 2, () -> land("newer")));
+    Thread newer = new Thread(() -> order.write(APP, 2, () -> land("newer")));
     newer.start();
     newer.join(200);
     assertThat(newer.isAlive()).as("waits while the older write holds the GitRepo").isTrue();

@@ -6,12 +6,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Reads a Bitbucket Server {@code repo:refs_changed} into the repository's URLs and refs. */
-final class BitbucketServerPayload {
+/** Bitbucket Server and Data Center: {@code X-Hub-Signature: sha256=}, an HMAC of the raw body. */
+final class BitbucketServer extends Provider {
 
-  private BitbucketServerPayload() {}
+  private final String serverUrl;
 
-  static Push parse(String event, String deliveryId, JsonObject json, String serverUrl) {
+  /**
+   * @param serverUrl the server's base URL, to identify repositories in old payloads that carry no
+   *     links; may be null
+   */
+  BitbucketServer(String serverUrl) {
+    super("bitbucket-server", "bitbucket-server", "X-Event-Key", "X-Request-Id");
+    this.serverUrl = serverUrl;
+  }
+
+  @Override
+  Kind kind(String event, JsonObject json) {
+    return "repo:refs_changed".equals(event)
+        ? Kind.PUSH
+        : "diagnostics:ping".equals(event) ? Kind.PING : Kind.IGNORED;
+  }
+
+  /** A {@code repo:refs_changed}: the repository's clone URLs and every ref it moved. */
+  @Override
+  Push parse(String event, String deliveryId, JsonObject json) {
     JsonFields.requiredObject(json, "/repository");
     JsonArray changes = JsonFields.requiredArray(json, "/changes");
     List<RefUpdate> updates = new ArrayList<>();
@@ -32,11 +50,25 @@ final class BitbucketServerPayload {
       }
     }
     // Its payloads never name the default branch.
-    return new Push(
-        Provider.BITBUCKET_SERVER, event, deliveryId, repoUrls(json, serverUrl), updates, null);
+    return new Push(this, event, deliveryId, repoUrls(json), updates, null);
   }
 
-  private static List<String> repoUrls(JsonObject json, String serverUrl) {
+  @Override
+  Verification verify(Delivery delivery, WebhookSecret secret) {
+    List<WebhookSecret.Line> secrets = secret.lines("bitbucket-server");
+    if (secrets.isEmpty()) {
+      return secret.unusable("bitbucket-server");
+    }
+    return Signatures.hmac(
+        "X-Hub-Signature",
+        delivery.header("X-Hub-Signature"),
+        "sha256=",
+        Signatures.Hmac.SHA256,
+        delivery.body(),
+        secrets);
+  }
+
+  private List<String> repoUrls(JsonObject json) {
     List<String> urls = new ArrayList<>();
     for (JsonObject link : JsonFields.objects(json, "/repository/links/clone")) {
       String href = JsonFields.string(link, "/href");

@@ -1,4 +1,4 @@
-package io.gitwatch.gitrepo;
+package io.gitwatch.polling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.gitwatch.testing.ApiServer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -15,18 +15,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The election of the one replica that polls, on a Kubernetes Lease in fabric8's mock API server:
- * two replicas, never both polling, and the other takes over when the poller stops.
+ * two replicas, never both polling, and the other takes over when the poller stops; a term that
+ * ended is never held again.
  */
 class LeaderElectionTest {
 
   static final Duration LEASE = Duration.ofSeconds(2);
 
   final ApiServer api = ApiServer.start();
-  final AtomicInteger polling = new AtomicInteger();
+  final List<PollingLease> leases = new CopyOnWriteArrayList<>();
   final AtomicInteger mostAtOnce = new AtomicInteger();
 
-  /** One replica's store, and whether it currently polls. */
-  record Replica(KubernetesGitRepoStore store, AtomicBoolean leading) {}
+  /** One replica's lease, and whether it currently polls. */
+  record Replica(PollingLease lease, AtomicBoolean leading) {}
 
   @AfterEach
   void stopApiServer() {
@@ -34,24 +35,22 @@ class LeaderElectionTest {
   }
 
   Replica replica() {
-    var store = new KubernetesGitRepoStore();
-    store.client = api.client();
-    store.index = new GitRepoIndex();
-    store.namespace = "gitwatch";
-    store.watchNamespaces = Optional.of(List.of("gitwatch"));
+    var lease = new PollingLease("gitwatch", "gitwatch-polling", LEASE);
+    leases.add(lease);
     var leading = new AtomicBoolean();
-    store.elect(
-        "gitwatch-polling",
-        LEASE,
+    lease.stand(
+        api.client(),
         () -> {
           leading.set(true);
-          mostAtOnce.accumulateAndGet(polling.incrementAndGet(), Math::max);
+          mostAtOnce.accumulateAndGet(holders(), Math::max);
         },
-        () -> {
-          leading.set(false);
-          polling.decrementAndGet();
-        });
-    return new Replica(store, leading);
+        () -> leading.set(false));
+    return new Replica(lease, leading);
+  }
+
+  /** How many replicas hold a term now: the ones whose polls may write. */
+  int holders() {
+    return (int) leases.stream().filter(l -> l.term() >= 0).count();
   }
 
   @Test
@@ -62,20 +61,23 @@ class LeaderElectionTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> first.leading().get() || second.leading().get());
-    await().pollDelay(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(3)).until(() -> true);
-    assertThat(polling.get()).isEqualTo(1);
+    await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(3)).until(() -> holders() == 1);
     Replica leader = first.leading().get() ? first : second;
     Replica follower = leader == first ? second : first;
+    long term = leader.lease().term();
+    assertThat(term).isNotNegative();
+    assertThat(follower.lease().term()).isNegative();
     Lease lease = api.client().leases().inNamespace("gitwatch").withName("gitwatch-polling").get();
     assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
 
     long stoppedAt = System.nanoTime();
-    leader.store().stop();
+    leader.lease().stop();
     await().atMost(LEASE.multipliedBy(3)).until(() -> follower.leading().get());
     Duration failover = Duration.ofNanos(System.nanoTime() - stoppedAt);
     System.out.println("Polling failover after the leader stopped: " + failover.toMillis() + " ms");
 
+    assertThat(leader.lease().holds(term)).as("a poll of the old term may not write").isFalse();
     assertThat(mostAtOnce.get()).as("replicas polling at the same time").isEqualTo(1);
-    follower.store().stop();
+    follower.lease().stop();
   }
 }

@@ -1,0 +1,249 @@
+package io.gitwatch.polling;
+
+import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoId;
+import io.gitwatch.gitrepo.GitRepoIndex;
+import io.gitwatch.gitrepo.GitRepoStatus;
+import io.gitwatch.gitrepo.GitRepoStore;
+import io.gitwatch.gitrepo.RepoKey;
+import io.gitwatch.gitrepo.StoreUnavailable;
+import io.gitwatch.webhook.Pushed;
+import io.gitwatch.webhook.Target;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+
+/**
+ * After a verified webhook the remote decides (Fleet parity): the GitRepos a push concerns are
+ * polled at once, off the request thread, and again every {@code gitwatch.webhook.propagation-poll}
+ * until the remote shows the pushed commit, or {@code gitwatch.webhook.propagation-timeout} passes;
+ * then a Warning Event {@code WebhookCommitNotVisible} is recorded and {@code webhookCommit} is set
+ * to what the remote says, so a replayed or lost push cannot hold it on a commit the remote never
+ * showed.
+ *
+ * <p>Per repository there is one round of polls in flight and at most one more queued, however many
+ * deliveries arrive; a round polls each waiting GitRepo once, sharing one ls-remote among those of
+ * one repository and credentials. Rounds run on a small pool of their own, so a burst of webhooks
+ * starves neither request threads nor scheduled polls. A delivery that changes nothing (its commit
+ * is already {@code webhookCommit} and {@code commit}) costs no poll at all.
+ */
+@ApplicationScoped
+public class AfterWebhook {
+
+  private static final Logger LOG = Logger.getLogger(AfterWebhook.class.getName());
+  // A round that finds its repository's ls-remote in flight comes back for the shared answer.
+  private static final Duration BUSY_RETRY = Duration.ofMillis(250);
+
+  @Inject Poller poller;
+  @Inject GitRepoIndex index;
+  @Inject GitRepoStore store;
+  @Inject MetricRegistry metrics;
+
+  @Resource ManagedThreadFactory threads;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.webhook.propagation-poll", defaultValue = "2s")
+  Duration propagationPoll;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.webhook.propagation-timeout", defaultValue = "30s")
+  Duration propagationTimeout;
+
+  @Inject
+  @ConfigProperty(name = "gitwatch.webhook.max-concurrent-polls", defaultValue = "4")
+  int maxConcurrentPolls;
+
+  private ScheduledThreadPoolExecutor rounds;
+  private final Map<String, Follow> follows = new ConcurrentHashMap<>();
+
+  /** A GitRepo waiting for its remote to show {@code expected} (null: any answer will do). */
+  private record Waiting(String expected, long deadlineNanos) {}
+
+  /** One repository's GitRepos waiting for the remote, and whether a round is running or due. */
+  private static final class Follow {
+    final Map<GitRepoId, Waiting> waiting = new LinkedHashMap<>();
+    boolean running;
+    boolean again;
+  }
+
+  @PostConstruct
+  void init() {
+    rounds = new ScheduledThreadPoolExecutor(maxConcurrentPolls, threads);
+    rounds.setRemoveOnCancelPolicy(true);
+    metrics.counter("gitwatch_webhook_polls_skipped");
+    metrics.counter("gitwatch_webhook_commit_not_visible");
+  }
+
+  @PreDestroy
+  void stop() {
+    rounds.shutdownNow();
+  }
+
+  /** Runs on the request thread after the status writes: it only queues. */
+  public void onPushed(@Observes Pushed pushed) {
+    for (Target target : pushed.targets()) {
+      GitRepo gitRepo = target.gitRepo();
+      String commit = target.update() == null ? null : target.update().commit();
+      if (changesNothing(gitRepo.status(), commit)) {
+        metrics.counter("gitwatch_webhook_polls_skipped").inc();
+        continue;
+      }
+      if (!PollingInterval.contactsRemote(gitRepo)) {
+        continue;
+      }
+      follow(gitRepo, commit);
+    }
+  }
+
+  /** How many repositories have GitRepos waiting for their remote. */
+  public int following() {
+    return follows.size();
+  }
+
+  private static boolean changesNothing(GitRepoStatus status, String commit) {
+    return commit != null
+        && commit.equalsIgnoreCase(status.getWebhookCommit())
+        && commit.equalsIgnoreCase(status.getCommit());
+  }
+
+  private void follow(GitRepo gitRepo, String commit) {
+    String repository = repository(gitRepo);
+    Follow follow = follows.computeIfAbsent(repository, r -> new Follow());
+    synchronized (follow) {
+      // A newer push replaces what an older one waited for: the newest expectation is the one.
+      follow.waiting.put(
+          gitRepo.id(), new Waiting(commit, System.nanoTime() + propagationTimeout.toNanos()));
+      if (follow.running) {
+        follow.again = true;
+        return;
+      }
+      follow.running = true;
+    }
+    submit(repository, follow, Duration.ZERO);
+  }
+
+  private void submit(String repository, Follow follow, Duration delay) {
+    try {
+      rounds.schedule(() -> round(repository, follow), delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      follows.remove(repository, follow); // stopping
+    }
+  }
+
+  /** Polls every waiting GitRepo of a repository once, from answers that start in this round. */
+  private void round(String repository, Follow follow) {
+    List<Map.Entry<GitRepoId, Waiting>> batch;
+    synchronized (follow) {
+      follow.again = false;
+      batch = List.copyOf(follow.waiting.entrySet());
+    }
+    long start = System.nanoTime();
+    boolean busy = false;
+    for (Map.Entry<GitRepoId, Waiting> entry : batch) {
+      GitRepo gitRepo = index.get(entry.getKey()).orElse(null);
+      try {
+        if (gitRepo == null || decide(gitRepo, entry.getValue(), start)) {
+          synchronized (follow) {
+            follow.waiting.remove(entry.getKey(), entry.getValue());
+          }
+        }
+      } catch (RemoteHeads.Busy e) {
+        busy = true;
+        break;
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "After a webhook, polling " + entry.getKey() + " failed", e);
+      }
+    }
+    synchronized (follow) {
+      if (busy || follow.again) {
+        submit(repository, follow, busy ? BUSY_RETRY : Duration.ZERO);
+      } else if (!follow.waiting.isEmpty()) {
+        submit(repository, follow, propagationPoll);
+      } else {
+        follow.running = false;
+        follows.remove(repository, follow);
+      }
+    }
+  }
+
+  /**
+   * Polls one GitRepo, sharing an ls-remote of its repository that started in this round.
+   *
+   * @return true when it waits no more: the remote shows the pushed commit, or time is up
+   */
+  private boolean decide(GitRepo gitRepo, Waiting waiting, long roundStart) {
+    Duration fresh = Duration.ofNanos(Math.max(1, System.nanoTime() - roundStart));
+    Poller.Outcome outcome = poller.poll(gitRepo, fresh, Poller.ANY_TERM);
+    boolean expired = System.nanoTime() - waiting.deadlineNanos() >= 0;
+    if (!outcome.polled().succeeded()) {
+      return expired; // the condition says why; the next round or the schedule tries again
+    }
+    String head = outcome.polled().commit();
+    if (waiting.expected() == null || head.equalsIgnoreCase(waiting.expected())) {
+      // Shown: an older push that won a concurrent write must not keep webhookCommit behind.
+      realign(gitRepo.id(), waiting.expected() == null ? null : head, null);
+      return true;
+    }
+    if (!expired) {
+      return false;
+    }
+    metrics.counter("gitwatch_webhook_commit_not_visible").inc();
+    realign(gitRepo.id(), head, waiting.expected());
+    return true;
+  }
+
+  /**
+   * Sets {@code webhookCommit} to the remote's {@code head} unless it is there already; with {@code
+   * notVisible}, the pushed commit the remote never showed, also records the Warning Event.
+   */
+  private void realign(GitRepoId id, String head, String notVisible) {
+    GitRepo latest = index.get(id).orElse(null);
+    if (latest == null || head == null) {
+      return;
+    }
+    if (notVisible != null) {
+      store.recordEvent(
+          latest,
+          true,
+          "WebhookCommitNotVisible",
+          "webhook commit "
+              + notVisible
+              + " not visible at the remote after "
+              + propagationTimeout.toSeconds()
+              + "s; webhookCommit set to the remote's "
+              + head);
+    }
+    String current = latest.status().getWebhookCommit();
+    if (current == null || current.equalsIgnoreCase(head)) {
+      return;
+    }
+    var patch = new GitRepoStatus();
+    patch.setWebhookCommit(head);
+    try {
+      store.patchStatus(latest, patch);
+    } catch (StoreUnavailable e) {
+      LOG.info(() -> "Could not realign webhookCommit of " + id + ": " + e.getMessage());
+    }
+  }
+
+  private static String repository(GitRepo gitRepo) {
+    String url = gitRepo.spec().getRepo();
+    return RepoKey.of(url).map(RepoKey::toString).orElse(String.valueOf(url));
+  }
+}

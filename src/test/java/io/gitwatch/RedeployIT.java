@@ -1,0 +1,128 @@
+package io.gitwatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gitwatch.testing.ApiServer;
+import io.gitwatch.testing.GitRepos;
+import io.gitwatch.testing.Gitwatch;
+import io.gitwatch.testing.LoopbackGitServer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A rolling update as Liberty sees it: the WAR is stopped while it polls, holds the Lease and
+ * receives GitRepo changes, then started again. The stop must leave no error in Liberty's log
+ * (timers firing into a stopped EJB module, informers calling beans that are gone) and the new
+ * instance must work.
+ */
+@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
+class RedeployIT {
+
+  static final String NAMESPACE = "redeploy";
+  // An error or fatal message in messages.log: "... SourceClass   E CODE1234E: text".
+  static final Pattern ERROR_LINE =
+      Pattern.compile("\\s[EF] (?:[A-Z]{4,5}\\d{4}[EW]?:|.*Exception)");
+
+  @TempDir Path repositories;
+  @ArquillianResource Deployer deployer;
+
+  final ApiServer api = ApiServer.shared();
+  final GitRepos gitRepos = new GitRepos(api.client());
+  final Gitwatch gitwatch = Gitwatch.testServer();
+
+  @Deployment(name = "gitwatch", managed = false, testable = false)
+  static WebArchive war() {
+    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
+  }
+
+  @Test
+  void stopsWithoutAnErrorWhilePollingAndWatchingAndStartsAgain() throws Exception {
+    try (LoopbackGitServer git = LoopbackGitServer.start(repositories)) {
+      git.createRepository("app");
+      String first = git.commit("app", "main");
+      for (int i = 0; i < 20; i++) {
+        gitRepos.create(NAMESPACE, "app-" + i, git.url("app"), s -> s.setPollingInterval("1s"));
+      }
+      deployer.deploy("gitwatch");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> first.equals(commit("app-19")) && first.equals(commit("app-0")));
+
+      long logBefore = Files.size(messagesLog());
+      // GitRepo changes keep arriving while the application stops, as in a busy cluster.
+      AtomicBoolean editing = new AtomicBoolean(true);
+      ExecutorService editor = Executors.newSingleThreadExecutor();
+      Future<?> edits =
+          editor.submit(
+              () -> {
+                for (int i = 0; editing.get(); i++) {
+                  gitRepos.label(NAMESPACE, "app-" + (i % 20), Map.of("edit", "e" + i));
+                }
+                return null;
+              });
+      try {
+        deployer.undeploy("gitwatch");
+      } finally {
+        editing.set(false);
+        edits.get();
+        editor.shutdown();
+      }
+      List<String> stopLines = linesSince(logBefore);
+
+      assertThat(stopLines)
+          .as("messages.log while the application stopped")
+          .anySatisfy(line -> assertThat(line).contains("CWWKZ0009I"))
+          .noneMatch(line -> ERROR_LINE.matcher(line).find());
+
+      String second = git.commit("app", "main");
+      deployer.deploy("gitwatch");
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(() -> second.equals(commit("app-7")));
+      } finally {
+        deployer.undeploy("gitwatch");
+        gitRepos.deleteAll(NAMESPACE);
+      }
+    }
+  }
+
+  private String commit(String name) {
+    var gitRepo = gitRepos.get(NAMESPACE, name);
+    return gitRepo == null ? null : gitRepo.status().getCommit();
+  }
+
+  private static List<String> linesSince(long offset) throws IOException {
+    byte[] all = Files.readAllBytes(messagesLog());
+    return new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8)
+        .lines()
+        .toList();
+  }
+
+  private static Path messagesLog() {
+    return Path.of(
+        System.getProperty("gitwatch.basedir", "."),
+        "target/liberty/wlp/usr/servers",
+        System.getProperty("it.server.name", "itServer"),
+        "logs/messages.log");
+  }
+}
