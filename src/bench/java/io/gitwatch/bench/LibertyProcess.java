@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A second server of the benchmarks' Liberty installation, configured as the test server (its
- * {@code server.xml}, {@code server.env} and the bench drop-in: the same features, the same API
- * server) on ports of its own, started with {@code server run} as a process of its own so that a
- * whole start can be timed: with no application, or with the WAR in {@code dropins}.
+ * {@code server.xml}, {@code server.env}, the bench drop-in, and the JVM arguments Arquillian gives
+ * the test server as {@code jvm.options}: the same features and settings, the same API server) on
+ * ports of its own, started with {@code server run} as a process of its own so that a whole start
+ * can be timed: with no application, or with the WAR in {@code dropins}.
  */
 final class LibertyProcess implements AutoCloseable {
 
@@ -38,6 +39,9 @@ final class LibertyProcess implements AutoCloseable {
           Files.copy(test.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
       }
+      Files.writeString(
+          dir.resolve("jvm.options"),
+          String.join("\n", System.getProperty("bench.liberty.jvm.args", "").split("\\s+")) + "\n");
       Files.writeString(
           dir.resolve("bootstrap.properties"),
           "http.port=" + httpPort + "\nhttps.port=" + httpsPort + "\n");

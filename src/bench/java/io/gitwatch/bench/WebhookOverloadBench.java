@@ -82,6 +82,7 @@ class WebhookOverloadBench {
   /** What one open-loop run at twice capacity saw. */
   record Run(
       int gitRepos,
+      FinalState before,
       LoadResult result,
       int injectedFaults,
       int redelivered,
@@ -122,10 +123,11 @@ class WebhookOverloadBench {
         List.of(new Row(CAPACITY, null)),
         () -> {
           Waits.indexed(gitwatch, support.gitRepoCount());
+          // Not a reason to skip: the capacity does not depend on it, and the state after the
+          // capacity's closed loops is reported in its row.
           FinalState primed = repos.prime(driver, settle());
           if (!primed.holds()) {
-            throw new NotMeasured(
-                "after a first delivery each, GitRepos not at their heads: " + primed.describe());
+            System.out.println("WARNING: after a first delivery each: " + primed.describe());
           }
           repos.use(ACTIVE);
           LoadResult result;
@@ -143,11 +145,14 @@ class WebhookOverloadBench {
             throw new NotMeasured("no delivery was accepted (" + result.sent() + " sent)");
           }
           capacity = result.okPerSecond();
+          // Informational: a GitRepo not at its head here is one the closed loop left behind.
+          FinalState after = repos.awaitFinalState(settle());
           row(
               CAPACITY,
               format(
-                  "%.0f deliveries/s accepted, p99 %.1f ms, %d not 200",
-                  capacity, result.percentileMillis(99), result.failures()),
+                  "%.0f deliveries/s accepted, p99 %.1f ms, %d not 200; final state after"
+                      + " propagation-timeout + 10 s: %s",
+                  capacity, result.percentileMillis(99), result.failures(), after.describe()),
               null,
               null,
               cpuShares);
@@ -250,11 +255,13 @@ class WebhookOverloadBench {
   }
 
   void finalStateRow(String what, Run run) {
+    String before =
+        run.before().holds() ? "" : "; already before the run: " + run.before().describe();
     row(
         what,
         format(
-            "%s; %d latest pushes redelivered after the run",
-            run.state().describe(), run.redelivered()),
+            "%s; %d latest pushes redelivered after the run%s",
+            run.state().describe(), run.redelivered(), before),
         "0",
         run.state().holds());
   }
@@ -264,10 +271,9 @@ class WebhookOverloadBench {
     if (capacity == null) {
       throw new NotMeasured("the capacity was not measured");
     }
+    // GitRepos an earlier step left off their heads are reported with the final state, not a
+    // reason to skip the run: the rows on answers and refusals do not depend on them.
     FinalState before = repos.awaitFinalState(settle());
-    if (!before.holds()) {
-      throw new NotMeasured("GitRepos not at their heads before the run: " + before.describe());
-    }
     int faultsBefore = support.faultsServed();
     ScheduledExecutorService outages = Executors.newSingleThreadScheduledExecutor();
     if (apiFaults) {
@@ -299,7 +305,13 @@ class WebhookOverloadBench {
     int injected = support.faultsServed() - faultsBefore;
     int redelivered = redeliver(result.longestRetryAfter());
     return new Run(
-        gitRepos, result, injected, redelivered, repos.awaitFinalState(settle()), cpuShares);
+        gitRepos,
+        before,
+        result,
+        injected,
+        redelivered,
+        repos.awaitFinalState(settle()),
+        cpuShares);
   }
 
   /** Redelivers the latest push of each GitRepo whose latest push was not accepted. */
