@@ -66,7 +66,8 @@ class MonitoringIT {
         .contains(
             "gitwatch_webhook_verification_failures_total",
             "gitwatch_polls_total",
-            "gitwatch_polling_leader");
+            "gitwatch_polling_leader",
+            "gitwatch_webhook_refused_for_load_total");
 
     // a repository that does not exist: every poll of it fails
     String missing = GIT.url("monitoring-missing");
