@@ -3,10 +3,16 @@ package io.gitwatch.bench;
 import io.gitwatch.testing.Gitwatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,15 +24,23 @@ import java.util.concurrent.TimeUnit;
  */
 final class LibertyProcess implements AutoCloseable {
 
+  /** Liberty's message when it could not listen on a port. */
+  static final String BIND_FAILED = "CWWKO0221E";
+
   private final String name;
   private final int httpPort;
+  private final int httpsPort;
   private final Path wlp;
   private final Path dir;
+  private final Path log;
   private Process process;
+  private long logOffset;
 
   LibertyProcess(String name, int httpPort, int httpsPort) {
     this.name = name;
     this.httpPort = httpPort;
+    this.httpsPort = httpsPort;
+    log = Path.of(System.getProperty("gitwatch.basedir", "."), "target/bench", name + ".log");
     Path test = BenchConfig.serverDir();
     wlp = test.getParent().getParent().getParent();
     dir = test.resolveSibling(name);
@@ -69,10 +83,24 @@ final class LibertyProcess implements AutoCloseable {
     return new Gitwatch(URI.create("http://127.0.0.1:" + httpPort + "/"));
   }
 
+  /**
+   * Waits until the server's ports are free. They are in the ephemeral range: a client connection
+   * of any process on the machine may hold one for a while, and Liberty does not retry a port it
+   * could not open.
+   */
+  void awaitFreePorts() throws InterruptedException {
+    Duration wait = Duration.ofSeconds(60);
+    if (!Waits.until(() -> free(httpPort) && free(httpsPort), wait)) {
+      throw new NotMeasured(
+          BenchTable.format(
+              "port %d or %d was still in use after %d s", httpPort, httpsPort, wait.toSeconds()));
+    }
+  }
+
   /** Starts the server in the foreground of a new process; its output goes to target/bench. */
   void start() {
-    Path log = Path.of(System.getProperty("gitwatch.basedir", "."), "target/bench", name + ".log");
     try {
+      logOffset = Files.exists(log) ? Files.size(log) : 0;
       ProcessBuilder builder =
           new ProcessBuilder(wlp.resolve("bin/server").toString(), "run", name)
               .redirectErrorStream(true)
@@ -81,6 +109,32 @@ final class LibertyProcess implements AutoCloseable {
       process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether this start's output says Liberty could not listen on one of its ports. */
+  boolean bindFailed() {
+    try (SeekableByteChannel channel = Files.newByteChannel(log)) {
+      channel.position(logOffset);
+      ByteBuffer output = ByteBuffer.allocate((int) Math.max(0, channel.size() - logOffset));
+      while (output.hasRemaining() && channel.read(output) > 0) {
+        // read this start's output
+      }
+      return new String(output.array(), 0, output.position(), StandardCharsets.UTF_8)
+          .contains(BIND_FAILED);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether a server could listen on {@code port} now (as Liberty does, reusing the address). */
+  static boolean free(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(port));
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -113,6 +113,20 @@ public final class Machine {
     return matcher.find() ? Long.parseLong(matcher.group(1)) / 1024.0 : Double.NaN;
   }
 
+  /**
+   * Writes the process's thread dump to target/bench/{@code name} (for a row that could not be
+   * measured because the server stopped answering); returns the file's path.
+   */
+  public static Path threadDump(long pid, String name) {
+    Path file = Path.of(System.getProperty("gitwatch.basedir", "."), "target", "bench", name);
+    try {
+      Files.writeString(file, jcmd(pid, "Thread.print"));
+    } catch (IOException e) {
+      // the row still says why it was not measured
+    }
+    return Path.of("target", "bench", name);
+  }
+
   private static String jcmd(long pid, String command) {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     try {

@@ -7,6 +7,7 @@ import io.gitwatch.bench.NotMeasured.Row;
 import io.gitwatch.bench.support.SupportJvm;
 import io.gitwatch.testing.Gitwatch;
 import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +101,13 @@ class PollingCapacityBench {
         count,
         urls == 1 ? "{git}" + REPOSITORY + ".git" : "{git}" + REPOSITORY + "~{i}.git",
         Map.of("branch", "main", "pollingInterval", INTERVAL.toSeconds() + "s"));
-    Waits.indexed(gitwatch, support.gitRepoCount());
+    try {
+      Waits.indexed(gitwatch, support.gitRepoCount());
+    } catch (NotMeasured e) {
+      // what Liberty was doing instead of answering, for whoever reads the row
+      Path dump = Machine.threadDump(pid, "liberty-threads-" + count + ".txt");
+      throw new NotMeasured(e.getMessage() + " (Liberty's threads then: " + dump + ")");
+    }
     // first polls are spread over one interval: measure the steady state after it
     Thread.sleep(INTERVAL.plusSeconds(5).toMillis());
 

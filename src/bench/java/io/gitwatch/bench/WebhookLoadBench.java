@@ -314,7 +314,8 @@ class WebhookLoadBench {
               COSTS,
               format(
                   "%d webhook writes, %d poll writes, %d ls-remote for %d sent (%d answered 200)"
-                      + " = %.3f / %.3f / %.3f per delivery; final state: %s%s",
+                      + " = %.3f / %.3f / %.3f per delivery; final state (refused pushes not"
+                      + " redelivered): %s%s",
                   writes,
                   repos.writes("commit") - pollWrites,
                   repos.lsRemotes() - lsRemotes,
