@@ -353,7 +353,8 @@ class ManifestsTest {
         .containsExactlyInAnyOrder(
             "GitwatchWebhookVerificationFailures",
             "GitwatchPollsFailing",
-            "GitwatchNoPollingLeader");
+            "GitwatchNoPollingLeader",
+            "GitwatchWebhookDeliveriesRefusedForLoad");
   }
 
   @Test
