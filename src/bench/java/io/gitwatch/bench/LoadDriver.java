@@ -6,86 +6,51 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
 
 /**
- * Sends HTTP POSTs with the JDK client and measures them, two ways: closed loop (a fixed number of
- * workers, each sending as soon as its last answer came: the throughput ceiling) and open loop (a
- * fixed arrival rate, latency measured from when each request was due, so a stall is not hidden by
- * requests that were never sent: no coordinated omission).
+ * Sends HTTP POSTs with the JDK client and records every exchange (when it was due, sent and
+ * answered, its status, a 503's {@code Retry-After}), three ways: closed loop (a fixed number of
+ * workers, each sending as soon as its last answer came: the throughput ceiling), open loop (a
+ * fixed arrival rate, sent asynchronously so that slow answers never hold back the next send,
+ * latency measured from when each request was due: no coordinated omission), and a burst (all at
+ * once).
  */
 public final class LoadDriver {
+
+  /** At most this many requests in flight; beyond it the driver, not the server, would queue. */
+  static final int MAX_IN_FLIGHT = 4000;
 
   /** One request to send: where, the body and its headers. */
   public record Shot(URI uri, byte[] body, Map<String, String> headers) {}
 
-  /** What a run saw: answers by status, errors, and latencies in microseconds. */
-  public static final class Result {
-    final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
-    final AtomicLong errors = new AtomicLong();
-    final List<long[]> latencies = new ArrayList<>();
-    long[] sorted;
-    double seconds;
-
-    public long sent() {
-      return answered() + errors.get();
-    }
-
-    public long answered() {
-      return statuses.values().stream().mapToLong(AtomicLong::get).sum();
-    }
-
-    public long withStatus(int status) {
-      AtomicLong count = statuses.get(status);
-      return count == null ? 0 : count.get();
-    }
-
-    /** Requests that did not get a 200: transport errors and other statuses. */
-    public long failures() {
-      return sent() - withStatus(200);
-    }
-
-    public long errors() {
-      return errors.get();
-    }
-
-    public double perSecond() {
-      return answered() / seconds;
-    }
-
-    /** A latency percentile in milliseconds, {@code p} from 0 to 100. */
-    public double percentileMillis(double p) {
-      if (sorted.length == 0) {
-        return Double.NaN;
-      }
-      int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
-      return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1000.0;
-    }
-
-    public Map<Integer, AtomicLong> statuses() {
-      return statuses;
-    }
-
-    void finish(double seconds) {
-      this.seconds = seconds;
-      sorted = latencies.stream().flatMapToLong(Arrays::stream).filter(l -> l >= 0).toArray();
-      Arrays.sort(sorted);
-    }
+  /** Told of every answer: the shot's number and its status, or -1 for a transport error. */
+  public interface Answers {
+    void answered(long slot, int status);
   }
 
   private final HttpClient client;
+  private final Duration timeout;
 
   public LoadDriver() {
+    this(Duration.ofSeconds(30));
+  }
+
+  /** A driver whose requests give up after {@code timeout} (counted as transport errors). */
+  public LoadDriver(Duration timeout) {
+    this.timeout = timeout;
     client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -94,61 +59,57 @@ public final class LoadDriver {
   }
 
   /** {@code workers} threads send back to back for {@code duration}; shots are numbered. */
-  public Result closedLoop(int workers, Duration duration, LongFunction<Shot> shots)
+  public LoadResult closedLoop(int workers, Duration duration, LongFunction<Shot> shots)
       throws InterruptedException {
-    Result result = new Result();
     AtomicLong sequence = new AtomicLong();
-    long end = System.nanoTime() + duration.toNanos();
-    CountDownLatch done = new CountDownLatch(workers);
     long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    List<List<Exchange>> perWorker = new ArrayList<>();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    CountDownLatch done = new CountDownLatch(workers);
     for (int w = 0; w < workers; w++) {
-      long[] mine = new long[(int) Math.min(Integer.MAX_VALUE - 8, duration.toSeconds() * 20_000)];
-      synchronized (result.latencies) {
-        result.latencies.add(mine);
-      }
+      List<Exchange> mine = new ArrayList<>();
+      perWorker.add(mine);
       Thread worker =
           new Thread(
               () -> {
-                int n = 0;
-                while (System.nanoTime() < end && n < mine.length) {
-                  long sent = System.nanoTime();
-                  send(shots.apply(sequence.getAndIncrement()), result);
-                  mine[n++] = (System.nanoTime() - sent) / 1000;
+                try {
+                  while (System.nanoTime() < end) {
+                    Shot shot = shots.apply(sequence.getAndIncrement());
+                    long sent = System.nanoTime();
+                    mine.add(send(shot, sent, sent));
+                  }
+                } catch (RuntimeException e) {
+                  failure.compareAndSet(null, e);
+                } finally {
+                  done.countDown();
                 }
-                Arrays.fill(mine, n, mine.length, -1);
-                done.countDown();
               },
               "load-" + w);
       worker.start();
     }
     done.await();
-    result.finish((System.nanoTime() - start) / 1e9);
-    return result;
+    rethrow(failure);
+    List<Exchange> all = new ArrayList<>();
+    perWorker.forEach(all::addAll);
+    return new LoadResult(all, (System.nanoTime() - start) / 1e9, workers);
   }
 
   /**
-   * Sends {@code rate} requests per second for {@code duration}, each on its own schedule slot,
-   * from a pool big enough that a slow answer never delays the next send.
+   * Sends {@code rate} requests per second for {@code duration}, each due on its own slot. Shots
+   * are made on a pool of their own (making one may push a commit first), then sent asynchronously.
    */
-  public Result openLoop(double rate, Duration duration, LongFunction<Shot> shots)
+  public LoadResult openLoop(
+      double rate, Duration duration, LongFunction<Shot> shots, Answers answers)
       throws InterruptedException {
-    return openLoop(rate, duration, shots, (slot, status) -> {});
-  }
-
-  /** Told of every answer: the shot's number and its status, or -1 for a transport error. */
-  public interface Answers {
-    void answered(long slot, int status);
-  }
-
-  /** As {@link #openLoop(double, Duration, LongFunction)}, telling {@code answers} each outcome. */
-  public Result openLoop(double rate, Duration duration, LongFunction<Shot> shots, Answers answers)
-      throws InterruptedException {
-    Result result = new Result();
     int total = (int) (rate * duration.toMillis() / 1000);
-    long[] latencies = new long[total];
-    Arrays.fill(latencies, -1);
-    result.latencies.add(latencies);
-    ExecutorService senders = Executors.newFixedThreadPool(64);
+    Exchange[] exchanges = new Exchange[total];
+    CountDownLatch done = new CountDownLatch(total);
+    Semaphore permits = new Semaphore(MAX_IN_FLIGHT);
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    ExecutorService makers = Executors.newFixedThreadPool(16);
     long intervalNanos = (long) (1e9 / rate);
     long start = System.nanoTime();
     for (int i = 0; i < total; i++) {
@@ -158,39 +119,106 @@ public final class LoadDriver {
         LockSupport.parkNanos(wait);
       }
       int slot = i;
-      senders.execute(
+      makers.execute(
           () -> {
-            int status = send(shots.apply(slot), result);
-            latencies[slot] = (System.nanoTime() - due) / 1000;
-            answers.answered(slot, status);
+            try {
+              Shot shot = shots.apply(slot);
+              permits.acquireUninterruptibly();
+              peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+              long sent = System.nanoTime();
+              sendAsync(shot, due, sent)
+                  .whenComplete(
+                      (exchange, e) -> {
+                        inFlight.decrementAndGet();
+                        permits.release();
+                        exchanges[slot] = exchange;
+                        answers.answered(slot, exchange.status());
+                        done.countDown();
+                      });
+            } catch (RuntimeException e) {
+              failure.compareAndSet(null, e);
+              exchanges[slot] = new Exchange(due, due, System.nanoTime(), -1, -1);
+              done.countDown();
+            }
           });
     }
-    senders.shutdown();
-    senders.awaitTermination(2, TimeUnit.MINUTES);
-    result.finish((System.nanoTime() - start) / 1e9);
-    return result;
+    makers.shutdown();
+    done.await(timeout.plusMinutes(2).toMillis(), TimeUnit.MILLISECONDS);
+    rethrow(failure);
+    List<Exchange> all = new ArrayList<>();
+    for (Exchange exchange : exchanges) {
+      all.add(exchange == null ? new Exchange(start, start, -1, -1, -1) : exchange);
+    }
+    return new LoadResult(all, (System.nanoTime() - start) / 1e9, peak.get());
   }
 
-  private int send(Shot shot, Result result) {
-    var request =
-        HttpRequest.newBuilder(shot.uri())
-            .timeout(Duration.ofSeconds(30))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(shot.body()));
-    shot.headers().forEach(request::header);
+  /** Sends every shot at once and waits for every answer. */
+  public LoadResult burst(List<Shot> shots) throws InterruptedException {
+    long start = System.nanoTime();
+    List<CompletableFuture<Exchange>> answers = new ArrayList<>();
+    for (Shot shot : shots) {
+      long now = System.nanoTime();
+      answers.add(sendAsync(shot, now, now));
+    }
+    List<Exchange> all = new ArrayList<>();
+    for (CompletableFuture<Exchange> answer : answers) {
+      all.add(answer.join());
+    }
+    return new LoadResult(all, (System.nanoTime() - start) / 1e9, shots.size());
+  }
+
+  private Exchange send(Shot shot, long due, long sent) {
     try {
       HttpResponse<Void> response =
-          client.send(request.build(), HttpResponse.BodyHandlers.discarding());
-      result
-          .statuses
-          .computeIfAbsent(response.statusCode(), s -> new AtomicLong())
-          .incrementAndGet();
-      return response.statusCode();
+          client.send(request(shot), HttpResponse.BodyHandlers.discarding());
+      return exchange(due, sent, response);
     } catch (java.io.IOException e) {
-      result.errors.incrementAndGet();
+      return new Exchange(due, sent, System.nanoTime(), -1, -1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      result.errors.incrementAndGet();
+      return new Exchange(due, sent, System.nanoTime(), -1, -1);
     }
-    return -1;
+  }
+
+  private CompletableFuture<Exchange> sendAsync(Shot shot, long due, long sent) {
+    return client
+        .sendAsync(request(shot), HttpResponse.BodyHandlers.discarding())
+        .handle(
+            (response, e) ->
+                response == null
+                    ? new Exchange(due, sent, System.nanoTime(), -1, -1)
+                    : exchange(due, sent, response));
+  }
+
+  private HttpRequest request(Shot shot) {
+    var request =
+        HttpRequest.newBuilder(shot.uri())
+            .timeout(timeout)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(shot.body()));
+    shot.headers().forEach(request::header);
+    return request.build();
+  }
+
+  private static Exchange exchange(long due, long sent, HttpResponse<Void> response) {
+    return new Exchange(
+        due,
+        sent,
+        System.nanoTime(),
+        response.statusCode(),
+        response.headers().firstValue("Retry-After").map(LoadDriver::seconds).orElse(-1));
+  }
+
+  private static int seconds(String retryAfter) {
+    try {
+      return Integer.parseInt(retryAfter.trim());
+    } catch (NumberFormatException e) {
+      return 1; // an HTTP date: come back soon
+    }
+  }
+
+  private static void rethrow(AtomicReference<RuntimeException> failure) {
+    if (failure.get() != null) {
+      throw new IllegalStateException("the load driver failed", failure.get());
+    }
   }
 }

@@ -59,6 +59,38 @@ public final class Machine {
         .findFirst();
   }
 
+  /** The name of the Liberty server the benchmarks run on ({@code it.server.name}). */
+  public static String testServerName() {
+    return System.getProperty("it.server.name", "itServer");
+  }
+
+  /** The 1, 5 and 15 minute load averages, as {@code /proc/loadavg} gives them. */
+  public static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + ", " + fields[1] + ", " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  /** CPU seconds all processes on the machine have used so far (busy time of every core). */
+  public static double machineCpuSeconds() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      // cpu user nice system idle iowait irq softirq steal ...: all but idle (4) and iowait (5)
+      for (int i = 1; i < Math.min(fields.length, 9); i++) {
+        if (i != 4 && i != 5) {
+          busy += Long.parseLong(fields[i]);
+        }
+      }
+      return busy / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
   /** CPU seconds (user + system) the process has used so far. */
   public static double cpuSeconds(long pid) {
     try {
@@ -67,7 +99,7 @@ public final class Machine {
       // utime and stime are fields 14 and 15 of stat; 12 and 13 after pid and (comm)
       long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
       return ticks / 100.0; // USER_HZ is 100 on Linux
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
   }
@@ -79,6 +111,20 @@ public final class Machine {
     // HotSpot: "... total 123456K, used 45678K [...]" on the first heap line
     var matcher = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
     return matcher.find() ? Long.parseLong(matcher.group(1)) / 1024.0 : Double.NaN;
+  }
+
+  /**
+   * Writes the process's thread dump to target/bench/{@code name} (for a row that could not be
+   * measured because the server stopped answering); returns the file's path.
+   */
+  public static Path threadDump(long pid, String name) {
+    Path file = Path.of(System.getProperty("gitwatch.basedir", "."), "target", "bench", name);
+    try {
+      Files.writeString(file, jcmd(pid, "Thread.print"));
+    } catch (IOException e) {
+      // the row still says why it was not measured
+    }
+    return Path.of("target", "bench", name);
   }
 
   private static String jcmd(long pid, String command) {

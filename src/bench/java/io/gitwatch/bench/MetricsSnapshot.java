@@ -19,7 +19,11 @@ final class MetricsSnapshot {
   }
 
   static MetricsSnapshot of(Gitwatch gitwatch) {
-    return new MetricsSnapshot(gitwatch.get("metrics").body().lines().toList());
+    try {
+      return new MetricsSnapshot(gitwatch.get("metrics").body().lines().toList());
+    } catch (java.io.UncheckedIOException e) {
+      throw new NotMeasured("/metrics did not answer (" + e.getCause() + ")");
+    }
   }
 
   /** The sum of the series of {@code name} whose labels include all of {@code labels}. */

@@ -3,6 +3,7 @@ package io.gitwatch.gitrepo;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -58,6 +59,7 @@ public class FileGitRepoStore implements GitRepoStore {
   private static final int WRITE_ATTEMPTS = 5;
 
   @Inject GitRepoIndex index;
+  @Inject Event<SecretChanged> secretChanged;
 
   @Inject
   @ConfigProperty(name = "gitwatch.file.dir", defaultValue = "./gitrepos")
@@ -415,7 +417,12 @@ public class FileGitRepoStore implements GitRepoStore {
   private void resolveSecret(String id) {
     Optional<StoredSecret> secret =
         files.values().stream().map(c -> c.secrets().get(id)).filter(Objects::nonNull).findFirst();
-    secret.ifPresentOrElse(d -> secrets.put(id, d), () -> secrets.remove(id));
+    StoredSecret previous = secret.isPresent() ? secrets.put(id, secret.get()) : secrets.remove(id);
+    // Receiver URLs are made from a webhook Secret's token: tell them when one changed.
+    if (secretChanged != null && !Objects.equals(previous, secret.orElse(null))) {
+      int slash = id.indexOf('/');
+      secretChanged.fire(new SecretChanged(id.substring(0, slash), id.substring(slash + 1)));
+    }
   }
 
   private void resolveConfigMap(String id) {

@@ -23,8 +23,10 @@ public class GitRepoCondition {
   private final Map<String, Object> otherFields = new LinkedHashMap<>();
 
   /**
-   * {@code current} with each of {@code updates} in place of the condition of its type (appended
-   * when there is none); the other writers' conditions stay as they are, in their order.
+   * {@code current} with each of {@code updates} in place of the first condition of its type
+   * (appended when there is none) and no other condition of that type left: a list with two
+   * conditions of one type says two things at once, and readers disagree on which one counts. The
+   * other writers' conditions stay as they are, in their order.
    */
   public static List<GitRepoCondition> merge(
       List<GitRepoCondition> current, List<GitRepoCondition> updates) {
@@ -33,8 +35,11 @@ public class GitRepoCondition {
       int at = -1;
       for (int i = 0; i < merged.size(); i++) {
         if (update.getType().equals(merged.get(i).getType())) {
-          at = i;
-          break;
+          if (at < 0) {
+            at = i;
+          } else {
+            merged.remove(i--);
+          }
         }
       }
       if (at < 0) {

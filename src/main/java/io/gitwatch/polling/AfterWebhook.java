@@ -9,6 +9,7 @@ import io.gitwatch.gitrepo.RepoKey;
 import io.gitwatch.gitrepo.StoreUnavailable;
 import io.gitwatch.webhook.Pushed;
 import io.gitwatch.webhook.Target;
+import io.gitwatch.webhook.Triggered;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -97,6 +98,9 @@ public class AfterWebhook {
 
   /** Runs on the request thread after the status writes: it only queues. */
   public void onPushed(@Observes Pushed pushed) {
+    // Rounds start once all of the delivery's GitRepos wait, so that those of one repository are
+    // in one round and share its ls-remote.
+    Map<String, Follow> toStart = new LinkedHashMap<>();
     for (Target target : pushed.targets()) {
       GitRepo gitRepo = target.gitRepo();
       String commit = target.update() == null ? null : target.update().commit();
@@ -107,7 +111,20 @@ public class AfterWebhook {
       if (!PollingInterval.contactsRemote(gitRepo)) {
         continue;
       }
-      follow(gitRepo, commit);
+      follow(gitRepo, commit, toStart);
+    }
+    toStart.forEach((repository, follow) -> submit(repository, follow, Duration.ZERO));
+  }
+
+  /**
+   * A CI trigger on a receiver URL: a round with no expected commit, so the first answer of the
+   * remote is written and the GitRepo waits no more.
+   */
+  public void onTriggered(@Observes Triggered triggered) {
+    if (PollingInterval.contactsRemote(triggered.gitRepo())) {
+      Map<String, Follow> toStart = new LinkedHashMap<>();
+      follow(triggered.gitRepo(), null, toStart);
+      toStart.forEach((repository, follow) -> submit(repository, follow, Duration.ZERO));
     }
   }
 
@@ -122,7 +139,7 @@ public class AfterWebhook {
         && commit.equalsIgnoreCase(status.getCommit());
   }
 
-  private void follow(GitRepo gitRepo, String commit) {
+  private void follow(GitRepo gitRepo, String commit, Map<String, Follow> toStart) {
     String repository = repository(gitRepo);
     Follow follow = follows.computeIfAbsent(repository, r -> new Follow());
     synchronized (follow) {
@@ -130,12 +147,14 @@ public class AfterWebhook {
       follow.waiting.put(
           gitRepo.id(), new Waiting(commit, System.nanoTime() + propagationTimeout.toNanos()));
       if (follow.running) {
-        follow.again = true;
+        if (!toStart.containsKey(repository)) {
+          follow.again = true; // a round is running: one more follows it
+        }
         return;
       }
       follow.running = true;
     }
-    submit(repository, follow, Duration.ZERO);
+    toStart.put(repository, follow);
   }
 
   private void submit(String repository, Follow follow, Duration delay) {
@@ -185,37 +204,46 @@ public class AfterWebhook {
   /**
    * Polls one GitRepo, sharing an ls-remote of its repository that started in this round.
    *
-   * @return true when it waits no more: the remote shows the pushed commit, or time is up
+   * @return true when it waits no more: the remote shows the pushed commit and that is written, or
+   *     time is up
    */
   private boolean decide(GitRepo gitRepo, Waiting waiting, long roundStart) {
     Duration fresh = Duration.ofNanos(Math.max(1, System.nanoTime() - roundStart));
     Poller.Outcome outcome = poller.poll(gitRepo, fresh, Poller.ANY_TERM);
-    boolean expired = System.nanoTime() - waiting.deadlineNanos() >= 0;
+    long now = System.nanoTime();
+    boolean expired = now - waiting.deadlineNanos() >= 0;
+    // A write that fails (the API server is away) is tried again in the next rounds, for as long
+    // again as the propagation wait: otherwise commit or webhookCommit would stay behind the
+    // remote.
+    boolean gaveUp = now - waiting.deadlineNanos() - propagationTimeout.toNanos() >= 0;
     if (!outcome.polled().succeeded()) {
       return expired; // the condition says why; the next round or the schedule tries again
+    }
+    if (!outcome.recorded()) {
+      return gaveUp;
     }
     String head = outcome.polled().commit();
     if (waiting.expected() == null || head.equalsIgnoreCase(waiting.expected())) {
       // Shown: an older push that won a concurrent write must not keep webhookCommit behind.
-      realign(gitRepo.id(), waiting.expected() == null ? null : head, null);
-      return true;
+      return realign(gitRepo.id(), waiting.expected() == null ? null : head, null) || gaveUp;
     }
     if (!expired) {
       return false;
     }
     metrics.counter("gitwatch_webhook_commit_not_visible").inc();
-    realign(gitRepo.id(), head, waiting.expected());
-    return true;
+    return realign(gitRepo.id(), head, waiting.expected()) || gaveUp;
   }
 
   /**
    * Sets {@code webhookCommit} to the remote's {@code head} unless it is there already; with {@code
    * notVisible}, the pushed commit the remote never showed, also records the Warning Event.
+   *
+   * @return false when the write failed
    */
-  private void realign(GitRepoId id, String head, String notVisible) {
+  private boolean realign(GitRepoId id, String head, String notVisible) {
     GitRepo latest = index.get(id).orElse(null);
     if (latest == null || head == null) {
-      return;
+      return true;
     }
     if (notVisible != null) {
       store.recordEvent(
@@ -231,14 +259,17 @@ public class AfterWebhook {
     }
     String current = latest.status().getWebhookCommit();
     if (current == null || current.equalsIgnoreCase(head)) {
-      return;
+      return true;
     }
     var patch = new GitRepoStatus();
     patch.setWebhookCommit(head);
     try {
       store.patchStatus(latest, patch);
+      return true;
     } catch (StoreUnavailable e) {
-      LOG.info(() -> "Could not realign webhookCommit of " + id + ": " + e.getMessage());
+      LOG.info(
+          () -> "Could not realign webhookCommit of " + id + ", trying again: " + e.getMessage());
+      return false;
     }
   }
 

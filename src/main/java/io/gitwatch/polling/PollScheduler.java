@@ -4,6 +4,7 @@ import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoChanged;
 import io.gitwatch.gitrepo.GitRepoId;
 import io.gitwatch.gitrepo.GitRepoIndex;
+import io.gitwatch.gitrepo.GitRepoStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -51,6 +52,7 @@ public class PollScheduler {
 
   @Resource TimerService timerService;
   @Inject GitRepoIndex index;
+  @Inject GitRepoStore store;
   @Inject Poller poller;
   @Inject PollingLease lease;
   @Inject MetricRegistry metrics;
@@ -139,7 +141,13 @@ public class PollScheduler {
       return;
     }
     if (change.previous() == null) {
-      schedule(current, PollingInterval.firstDelay(interval(current), ThreadLocalRandom.current()));
+      // First polls are spread, as GitRepos come in bulk (a start, an applied directory); one
+      // created while running waits at most the default interval, as its user waits for it.
+      Duration spread = interval(current);
+      if (store.isSynced() && spread.compareTo(defaultInterval) > 0) {
+        spread = defaultInterval;
+      }
+      schedule(current, PollingInterval.firstDelay(spread, ThreadLocalRandom.current()));
     } else if (!PollingInterval.samePoll(change.previous(), current, replaceFleetPoller)) {
       failures.remove(current.id());
       schedule(current, Duration.ZERO);

@@ -158,9 +158,9 @@ public class DeliveryLimits {
     private long reserved;
 
     /**
-     * Reads a body, refusing it (413) as soon as it is larger than {@code maxBodyBytes}, and
-     * reserving each step against the bytes all deliveries in flight may hold before reading it
-     * (503 beyond that).
+     * Reads a body, which may be empty, refusing it (413) as soon as it is larger than {@code
+     * maxBodyBytes}, and reserving each step against the bytes all deliveries in flight may hold
+     * before reading it (503 beyond that).
      */
     byte[] readBody(InputStream in, int declaredLength, long maxBodyBytes) {
       if (declaredLength > maxBodyBytes) {
@@ -188,9 +188,6 @@ public class DeliveryLimits {
       }
       if (read > maxBodyBytes) {
         throw tooLarge(maxBodyBytes);
-      }
-      if (read == 0) {
-        throw new Rejection(Rejection.Reason.MALFORMED, "empty body");
       }
       return body.toByteArray();
     }

@@ -16,6 +16,7 @@ final class DeliveryLog {
   /** A value is cut after this many characters: a ref name may be as long as the body. */
   private static final int MAX_VALUE_LENGTH = 256;
 
+  ReceiverKind receiver = ReceiverKind.PROVIDER;
   Provider provider;
   Provider.Kind kind;
   String event;
@@ -40,8 +41,10 @@ final class DeliveryLog {
         push == null || push.repoUrls().isEmpty()
             ? ""
             : RepoKey.of(push.repoUrls().get(0)).map(RepoKey::toString).orElse("");
-    return "webhook provider="
-        + (provider == null ? "unknown" : provider.label())
+    return "webhook receiver="
+        + receiver.label()
+        + " provider="
+        + providerLabel()
         + " event="
         + escape(event)
         + " delivery="
@@ -56,6 +59,14 @@ final class DeliveryLog {
         + escape(updated.toString())
         + " status="
         + escape(status);
+  }
+
+  /** The provider for logs and metrics: a generic-hmac trigger names its receiver. */
+  String providerLabel() {
+    if (provider != null) {
+      return provider.label();
+    }
+    return receiver == ReceiverKind.GENERIC_HMAC ? GenericHmac.LABEL : "unknown";
   }
 
   /**

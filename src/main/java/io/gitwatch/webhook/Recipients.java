@@ -51,8 +51,26 @@ final class Recipients {
   }
 
   private boolean allowed(Target target) {
-    GitRepo gitRepo = target.gitRepo();
+    return allowed(target.gitRepo());
+  }
+
+  /** Whether its namespace's restrictions let webhooks reach a GitRepo. */
+  boolean allowed(GitRepo gitRepo) {
     return restrictions.apply(gitRepo.getMetadata().getNamespace()).admit(gitRepo.spec()).allowed();
+  }
+
+  /**
+   * A delivery on one GitRepo's receiver URL: verified with that GitRepo's secret alone (a 401
+   * {@link Rejection} when it does not verify), then the GitRepo if the push concerns it (branch
+   * and tag rules) and its restrictions allow it. The payload's repository is not compared with
+   * {@code spec.repo}: the URL chose the GitRepo, so mirrors work.
+   */
+  List<Target> verifiedFor(GitRepo gitRepo, Push push, Delivery delivery) {
+    Verification v = secrets.verify(push.provider(), delivery, secrets.secretFor(gitRepo));
+    if (!v.verified()) {
+      throw Rejection.unauthenticated(v.reason());
+    }
+    return Target.of(gitRepo, push).filter(this::allowed).map(List::of).orElse(List.of());
   }
 
   /**

@@ -19,6 +19,7 @@ public class Rejection extends RuntimeException {
     MALFORMED(400),
     UNKNOWN_PROVIDER(400),
     UNAUTHENTICATED(401),
+    UNKNOWN_RECEIVER(404),
     TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     STORE_UNAVAILABLE(503),
@@ -71,6 +72,14 @@ public class Rejection extends RuntimeException {
         "the GitRepos are not loaded yet; redeliver later",
         "the GitRepos are not loaded yet",
         retryAfter);
+  }
+
+  /**
+   * A 404 for a receiver URL that belongs to no GitRepo (or to a token that was rotated away), with
+   * one body whatever the digest, so a caller learns nothing by trying digests.
+   */
+  static Rejection unknownReceiver() {
+    return new Rejection(Reason.UNKNOWN_RECEIVER, "no receiver at this URL");
   }
 
   /** When the caller may try again; empty when the status says nothing about retrying. */

@@ -22,10 +22,11 @@ import java.util.List;
  */
 final class Signatures {
 
-  /** The HMACs providers sign with. */
+  /** The HMACs providers and CI systems sign with. */
   enum Hmac {
     SHA1("HmacSHA1", 20),
-    SHA256("HmacSHA256", 32);
+    SHA256("HmacSHA256", 32),
+    SHA512("HmacSHA512", 64);
 
     final String algorithm;
     final int length;

@@ -7,9 +7,9 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
 /**
- * The webhook's Prometheus series: deliveries by provider, kind and status, their latency,
- * verification failures and GitRepos updated. Labels come from closed sets only (never a header
- * value), so a caller cannot blow up the series count.
+ * The webhook's Prometheus series: deliveries by receiver, provider, kind and status, their
+ * latency, verification failures and GitRepos updated. Labels come from closed sets only (never a
+ * header value), so a caller cannot blow up the series count.
  */
 @ApplicationScoped
 public class WebhookMetrics {
@@ -17,11 +17,12 @@ public class WebhookMetrics {
   @Inject MetricRegistry registry;
 
   /** One answered delivery. */
-  void delivered(Provider provider, Provider.Kind kind, int status, Duration took) {
+  void delivered(DeliveryLog seen, int status, Duration took) {
     Tag[] tags = {
-      new Tag("provider", provider == null ? "unknown" : provider.label()),
-      new Tag("kind", kind == null ? "none" : kind.name().toLowerCase()),
-      new Tag("status", Integer.toString(status))
+      new Tag("provider", seen.providerLabel()),
+      new Tag("kind", seen.kind == null ? "none" : seen.kind.name().toLowerCase()),
+      new Tag("status", Integer.toString(status)),
+      new Tag("receiver", seen.receiver.label())
     };
     registry.counter("gitwatch_webhook_deliveries", tags).inc();
     registry.timer("gitwatch_webhook_duration", tags[0]).update(took);

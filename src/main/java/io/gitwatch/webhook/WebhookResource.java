@@ -1,5 +1,6 @@
 package io.gitwatch.webhook;
 
+import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoIndex;
 import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.gitrepo.StoreUnavailable;
@@ -11,6 +12,7 @@ import jakarta.json.JsonObject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
@@ -27,7 +29,8 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Receives provider webhooks on {@code POST /} and any path below it, and answers with the truth:
+ * Receives provider webhooks on {@code POST /} and any path below it, and on the GitRepos' receiver
+ * URLs {@code POST /hook/<digest>} also CI triggers ({@link GenericHmac}); answers with the truth:
  * which GitRepos the verified push matched and which it updated. The only class that knows HTTP.
  */
 @Path("/")
@@ -35,6 +38,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class WebhookResource {
 
   private static final MediaType UNKNOWN_TYPE = new MediaType("unknown", "unknown");
+  private static final byte[] NO_BODY = new byte[0];
 
   @Inject GitRepoIndex index;
   @Inject GitRepoStore store;
@@ -44,6 +48,8 @@ public class WebhookResource {
   @Inject Event<Pushed> pushed;
   @Inject WebhookMetrics metrics;
   @Inject RecentDeliveries recent;
+  @Inject Receivers receivers;
+  @Inject GenericHmac generic;
 
   // GitHub's own cap on a delivery is 25 MiB.
   @Inject
@@ -85,7 +91,7 @@ public class WebhookResource {
       @HeaderParam("Content-Type") String contentType,
       InputStream body,
       @Suspended AsyncResponse response) {
-    handle(headers, contentType, body, response);
+    handle(null, headers, contentType, body, response);
   }
 
   @POST
@@ -96,7 +102,20 @@ public class WebhookResource {
       @HeaderParam("Content-Type") String contentType,
       InputStream body,
       @Suspended AsyncResponse response) {
-    handle(headers, contentType, body, response);
+    handle(null, headers, contentType, body, response);
+  }
+
+  /** A GitRepo's receiver URL: the delivery goes to that GitRepo alone. */
+  @POST
+  @Path("hook/{digest}")
+  @Produces(MediaType.APPLICATION_JSON)
+  public void receiveOnHook(
+      @PathParam("digest") String digest,
+      @Context HttpHeaders headers,
+      @HeaderParam("Content-Type") String contentType,
+      InputStream body,
+      @Suspended AsyncResponse response) {
+    handle(digest, headers, contentType, body, response);
   }
 
   /**
@@ -104,8 +123,16 @@ public class WebhookResource {
    * counted whatever the answer.
    */
   private void handle(
-      HttpHeaders httpHeaders, String contentType, InputStream in, AsyncResponse response) {
+      String digest,
+      HttpHeaders httpHeaders,
+      String contentType,
+      InputStream in,
+      AsyncResponse response) {
     long start = System.nanoTime();
+    DeliveryLog seen = new DeliveryLog();
+    if (digest != null) {
+      seen.receiver = ReceiverKind.HOOK;
+    }
     // Read on this thread: the injected headers belong to it.
     Map<String, String> headers = firstValues(httpHeaders);
     int declaredLength = httpHeaders.getLength();
@@ -113,27 +140,28 @@ public class WebhookResource {
       // Answered 200 now, the delivery would be matched against GitRepos not loaded yet, and
       // remembered, so that the provider's redelivery would be swallowed too.
       Rejection notReady = Rejection.notReady(limits.retryAfter());
-      refused(new DeliveryLog(), notReady, start);
+      refused(seen, notReady, start);
       response.resume(notReady);
       return;
     }
     limits.run(
         response,
-        permit -> deliver(start, permit, headers, declaredLength, contentType, in),
-        overloaded -> refused(new DeliveryLog(), overloaded, start));
+        permit -> deliver(seen, start, permit, digest, headers, declaredLength, contentType, in),
+        overloaded -> refused(seen, overloaded, start));
   }
 
   private Response deliver(
+      DeliveryLog seen,
       long start,
       DeliveryLimits.Permit permit,
+      String digest,
       Map<String, String> headers,
       int declaredLength,
       String contentType,
       InputStream in) {
-    DeliveryLog seen = new DeliveryLog();
     try {
-      Response response = answer(seen, permit, headers, declaredLength, contentType, in);
-      metrics.delivered(seen.provider, seen.kind, response.getStatus(), since(start));
+      Response response = answer(seen, permit, digest, headers, declaredLength, contentType, in);
+      metrics.delivered(seen, response.getStatus(), since(start));
       return response;
     } catch (StoreUnavailable e) {
       // A webhook Secret could not be read: like a failed write, the provider must redeliver.
@@ -146,14 +174,14 @@ public class WebhookResource {
     } catch (Rejection e) {
       throw refused(seen, e, start);
     } catch (RuntimeException e) {
-      metrics.delivered(seen.provider, seen.kind, 500, since(start));
+      metrics.delivered(seen, 500, since(start));
       throw e;
     }
   }
 
   private Rejection refused(DeliveryLog seen, Rejection rejection, long start) {
     seen.answered(rejection.status() + " " + rejection.cause());
-    metrics.delivered(seen.provider, seen.kind, rejection.status(), since(start));
+    metrics.delivered(seen, rejection.status(), since(start));
     return rejection;
   }
 
@@ -164,10 +192,22 @@ public class WebhookResource {
   private Response answer(
       DeliveryLog seen,
       DeliveryLimits.Permit permit,
+      String digest,
       Map<String, String> headers,
       int declaredLength,
       String contentType,
       InputStream in) {
+    // The URL decides before anything else, so every unknown digest gets the same answer.
+    GitRepo hook =
+        digest == null ? null : receivers.find(digest).orElseThrow(Rejection::unknownReceiver);
+    if (hook != null && isGeneric(headers)) {
+      seen.receiver = ReceiverKind.GENERIC_HMAC;
+      seen.matched = List.of(hook.id().toString());
+      byte[] body = permit.readBody(in, declaredLength, maxBodyBytes);
+      seen.updated = generic.trigger(hook, Delivery.json(headers, body));
+      seen.answered("200 triggered");
+      return Response.ok(new TriggerOutcome(seen.updated)).build();
+    }
     boolean form = isForm(contentType);
     if (!form && !isJson(contentType)) {
       throw new Rejection(
@@ -175,6 +215,9 @@ public class WebhookResource {
           "Content-Type must be application/json or application/x-www-form-urlencoded");
     }
     byte[] body = permit.readBody(in, declaredLength, maxBodyBytes);
+    if (body.length == 0) {
+      throw new Rejection(Rejection.Reason.MALFORMED, "empty body");
+    }
     Delivery delivery = form ? Delivery.form(headers, body) : Delivery.json(headers, body);
     Provider provider = providers.detect(delivery, () -> payloads.readOrNull(delivery.payload()));
     if (provider == null) {
@@ -193,13 +236,16 @@ public class WebhookResource {
       return ignored(seen, "event '" + event + "' is not used");
     }
     Push push = seen.push = provider.parse(event, deliveryId, json);
-    if (push.repoUrls().isEmpty()) {
+    if (hook == null && push.repoUrls().isEmpty()) {
       return ignored(seen, "cannot identify repository (set gitwatch.bitbucket-server.url)");
     }
     if (push.updates().isEmpty()) {
       return ignored(seen, "the push only deletes refs");
     }
-    List<Target> verified = recipients.verified(push, delivery);
+    List<Target> verified =
+        hook == null
+            ? recipients.verified(push, delivery)
+            : recipients.verifiedFor(hook, push, delivery);
     seen.matched = verified.stream().map(t -> t.gitRepo().id().toString()).sorted().toList();
     // Checked only once verified, so a forged copy of a known id learns nothing and changes
     // nothing.
@@ -214,6 +260,12 @@ public class WebhookResource {
     metrics.updated(updated.size());
     seen.answered("200");
     return Response.ok(Outcome.pushed(push, seen.matched, seen.updated)).build();
+  }
+
+  /** No provider's headers, but a generic-hmac signature. */
+  private boolean isGeneric(Map<String, String> headers) {
+    Delivery probe = Delivery.json(headers, NO_BODY);
+    return providers.detect(probe, () -> null) == null && GenericHmac.sentBy(probe);
   }
 
   private static Response ignored(DeliveryLog seen, String reason) {

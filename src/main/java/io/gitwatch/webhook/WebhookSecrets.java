@@ -6,6 +6,7 @@ import io.gitwatch.gitrepo.GitRepoStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class WebhookSecrets {
 
   static final String GLOBAL = "gitjob-webhook";
+
+  /** The key whose lines are a GitRepo's receiver tokens (Flux's name). */
+  static final String TOKEN = "token";
+
   private static final Logger LOG = Logger.getLogger(WebhookSecrets.class.getName());
 
   @Inject GitRepoStore store;
@@ -77,6 +82,28 @@ public class WebhookSecrets {
               + DeliveryLog.escape(ref.toString()));
     }
     return verification;
+  }
+
+  /**
+   * The webhook Secret that applies to a GitRepo, parsed; empty when it does not exist.
+   *
+   * @throws io.gitwatch.gitrepo.StoreUnavailable when the store cannot be read
+   */
+  Optional<WebhookSecret> of(GitRepo gitRepo) {
+    SecretRef ref = secretFor(gitRepo);
+    Optional<Map<String, String>> data = store.secret(ref.namespace(), ref.name());
+    if (data.isEmpty()) {
+      parsed.remove(ref);
+      return Optional.empty();
+    }
+    return Optional.of(parsed(ref, data.get()));
+  }
+
+  /** A GitRepo's receiver tokens: the lines of its webhook Secret's {@code token} key. */
+  List<String> tokens(GitRepo gitRepo) {
+    return of(gitRepo)
+        .map(secret -> secret.lines(TOKEN).stream().map(WebhookSecret.Line::value).toList())
+        .orElse(List.of());
   }
 
   /**

@@ -103,6 +103,73 @@ class FileModeIT {
     assertThat(gitwatch.get("health/ready").status()).isEqualTo(200);
   }
 
+  @Test
+  void aReceiverUrlIsPublishedInTheManifestAndFollowsATokenRotation() throws Exception {
+    GIT.createRepository("ci");
+    GIT.commit("ci", "main");
+    Path manifest = MANIFESTS.resolve("ci.yaml");
+    Files.writeString(manifest, ciManifest("first-t0ken"));
+    String first = "/hook/" + digest("default/ci/first-t0ken");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> read(manifest).contains("message: POST " + first));
+    String head = GIT.commit("ci", "main");
+    byte[] body = new byte[0];
+    var triggered = gitwatch.post(first.substring(1), null, body, signed("first-t0ken", body));
+
+    assertThat(triggered.status()).as(triggered.body()).isEqualTo(200);
+    assertThat(triggered.body()).isEqualTo("{\"triggered\":[\"default/ci\"]}");
+    await().atMost(Duration.ofSeconds(10)).until(() -> read(manifest).contains("commit: " + head));
+
+    // The Secret in the file changes: the new URL is published and the old one is gone at once.
+    Files.writeString(manifest, ciManifest("second-t0ken"));
+    String second = "/hook/" + digest("default/ci/second-t0ken");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> read(manifest).contains("message: POST " + second));
+    assertThat(gitwatch.post(first.substring(1), null, body, signed("first-t0ken", body)).status())
+        .isEqualTo(404);
+    assertThat(
+            gitwatch.post(second.substring(1), null, body, signed("second-t0ken", body)).status())
+        .isEqualTo(200);
+  }
+
+  static String ciManifest(String token) {
+    return """
+        apiVersion: fleet.cattle.io/v1alpha1
+        kind: GitRepo
+        metadata:
+          name: ci
+          namespace: default
+        spec:
+          repo: %s
+          branch: main
+          disablePolling: true
+          webhookSecret: ci-hook
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: ci-hook
+          namespace: default
+        stringData:
+          token: %s
+        """
+        .formatted(GIT.url("ci"), token);
+  }
+
+  static String digest(String text) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  static java.util.Map<String, String> signed(String token, byte[] body) {
+    return java.util.Map.of("X-Signature", "sha256=" + Gitwatch.hmacSha256Hex(token, body));
+  }
+
   static String read(Path file) {
     try {
       return Files.readString(file);

@@ -53,8 +53,10 @@ class BackPressureIT {
       for (int i = 0; i < SLOTS; i++) {
         stalled.add(halfSentDelivery(1000, 10));
       }
-      Thread.sleep(
-          500); // let the server take up all eight: a fixed pause, not a wait for an outcome
+      // All eight taken: each is being worked on (reading its body), none only queued.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> gitwatch.metric("gitwatch_webhook_in_flight") >= SLOTS);
 
       long start = System.nanoTime();
       HttpResponse<String> refused = post(ping());
@@ -77,6 +79,10 @@ class BackPressureIT {
   void refusesABodyThatWouldExceedTheBytesInFlight() throws Exception {
     double refusedBefore =
         gitwatch.metric("gitwatch_webhook_refused_for_load_total", "reason=\"memory\"");
+    // The workers of an earlier test's closed connections have given their bytes back.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> gitwatch.metric("gitwatch_webhook_bytes_in_flight") == 0);
     List<Socket> stalled = new ArrayList<>();
     try {
       // Two deliveries of nearly 1 MiB each stop just short of their end: 2 MiB held.
