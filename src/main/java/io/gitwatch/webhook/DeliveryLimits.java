@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -163,39 +164,7 @@ public class DeliveryLimits {
      * before reading it (503 beyond that).
      */
     byte[] readBody(InputStream in, int declaredLength, long maxBodyBytes) {
-      if (declaredLength > maxBodyBytes) {
-        throw tooLarge(maxBodyBytes);
-      }
-      // Read one byte past the limit to tell "exactly at the limit" from "over it".
-      long limit = maxBodyBytes + 1;
-      var body = new ByteArrayOutputStream(declaredLength > 0 ? declaredLength : 8192);
-      long read = 0;
-      while (read < limit) {
-        int step = (int) Math.min(STEP, limit - read);
-        reserve(step);
-        byte[] chunk;
-        try {
-          chunk = in.readNBytes(step);
-        } catch (IOException e) {
-          // The caller went away or stalled past the server's read timeout: nobody to answer.
-          throw new Rejection(Rejection.Reason.MALFORMED, "the body could not be read: " + e);
-        }
-        body.writeBytes(chunk);
-        read += chunk.length;
-        if (chunk.length < step) {
-          break;
-        }
-      }
-      if (read > maxBodyBytes) {
-        throw tooLarge(maxBodyBytes);
-      }
-      return body.toByteArray();
-    }
-
-    private static Rejection tooLarge(long maxBodyBytes) {
-      return new Rejection(
-          Rejection.Reason.TOO_LARGE,
-          "body larger than " + maxBodyBytes + " bytes (gitwatch.webhook.max-body-bytes)");
+      return DeliveryLimits.readBody(in, declaredLength, maxBodyBytes, this::reserve);
     }
 
     private void reserve(int count) {
@@ -215,5 +184,47 @@ public class DeliveryLimits {
       bytes.release((int) reserved);
       reserved = 0;
     }
+  }
+
+  /**
+   * Reads a body in steps, {@code reserve} told of each step before it is read. Nothing is
+   * allocated for bytes not yet reserved: a caller's {@code Content-Length} is a claim, not bytes.
+   */
+  static byte[] readBody(
+      InputStream in, int declaredLength, long maxBodyBytes, IntConsumer reserve) {
+    if (declaredLength > maxBodyBytes) {
+      throw tooLarge(maxBodyBytes);
+    }
+    // Read one byte past the limit to tell "exactly at the limit" from "over it".
+    long limit = maxBodyBytes + 1;
+    var body =
+        new ByteArrayOutputStream(declaredLength > 0 ? Math.min(declaredLength, STEP) : 8192);
+    long read = 0;
+    while (read < limit) {
+      int step = (int) Math.min(STEP, limit - read);
+      reserve.accept(step);
+      byte[] chunk;
+      try {
+        chunk = in.readNBytes(step);
+      } catch (IOException e) {
+        // The caller went away or stalled past the server's read timeout: nobody to answer.
+        throw new Rejection(Rejection.Reason.MALFORMED, "the body could not be read: " + e);
+      }
+      body.writeBytes(chunk);
+      read += chunk.length;
+      if (chunk.length < step) {
+        break;
+      }
+    }
+    if (read > maxBodyBytes) {
+      throw tooLarge(maxBodyBytes);
+    }
+    return body.toByteArray();
+  }
+
+  private static Rejection tooLarge(long maxBodyBytes) {
+    return new Rejection(
+        Rejection.Reason.TOO_LARGE,
+        "body larger than " + maxBodyBytes + " bytes (gitwatch.webhook.max-body-bytes)");
   }
 }
