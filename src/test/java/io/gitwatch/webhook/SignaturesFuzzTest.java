@@ -60,6 +60,30 @@ class SignaturesFuzzTest {
     assertTrue(!verification.weak() || verification.verified(), verification.reason());
   }
 
+  /**
+   * A CI trigger on a receiver URL: any {@code X-Signature}, any {@code token} a tenant wrote, any
+   * body. It is checked before anything else is read, so an exception would be a 500 to anyone who
+   * knows a receiver URL, which is published.
+   */
+  @FuzzTest(maxDuration = Fuzzing.DURATION)
+  void genericHmac(FuzzedDataProvider data) {
+    Map<String, String> headers = new HashMap<>();
+    if (data.consumeBoolean()) {
+      String prefix = data.pickValue(List.of("sha256=", "sha512=", "sha1=", ""));
+      headers.put("X-Signature", prefix + data.consumeString(200));
+    }
+    Map<String, String> secret = new HashMap<>();
+    if (data.consumeBoolean()) {
+      secret.put("token", data.consumeString(200));
+    }
+    Delivery delivery = Delivery.json(headers, data.consumeRemainingAsBytes());
+
+    Verification verification = GenericHmac.verify(delivery, WebhookSecret.of(secret));
+
+    assertNotNull(verification.reason());
+    assertTrue(!verification.weak(), verification.reason());
+  }
+
   /** A Secret with every provider's key, each holding whatever a tenant wrote (any lines). */
   private static Map<String, String> fuzzedSecret(FuzzedDataProvider data) {
     Map<String, String> secret = new HashMap<>();
