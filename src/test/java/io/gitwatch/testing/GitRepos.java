@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoSpec;
 import java.util.Map;
@@ -36,16 +39,18 @@ public final class GitRepos {
   /**
    * Sets labels on a GitRepo (a metadata edit: a change the informer sees, not one polling uses).
    */
+  /**
+   * Sets labels as {@code kubectl label} does: a merge patch without a resourceVersion, so a status
+   * write by Gitwatch in between is no conflict.
+   */
   public void label(String namespace, String name, Map<String, String> labels) {
     client
         .resources(GitRepo.class)
         .inNamespace(namespace)
         .withName(name)
-        .edit(
-            g -> {
-              g.getMetadata().setLabels(labels);
-              return g;
-            });
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            Serialization.asJson(Map.of("metadata", Map.of("labels", labels))));
   }
 
   public void delete(String namespace, String name) {
