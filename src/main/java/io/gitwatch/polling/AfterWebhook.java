@@ -70,6 +70,8 @@ public class AfterWebhook {
   @ConfigProperty(name = "gitwatch.webhook.max-concurrent-polls", defaultValue = "4")
   int maxConcurrentPolls;
 
+  private static final Duration PREPARATION = Duration.ofMillis(500);
+
   private ScheduledThreadPoolExecutor rounds;
   private final Map<String, Follow> follows = new ConcurrentHashMap<>();
 
@@ -208,7 +210,11 @@ public class AfterWebhook {
    *     time is up
    */
   private boolean decide(GitRepo gitRepo, Waiting waiting, long roundStart) {
-    Duration fresh = Duration.ofNanos(Math.max(1, System.nanoTime() - roundStart));
+    // The age is counted when the answer is looked up, after this GitRepo's restrictions and
+    // credentials were read, which takes longer for some GitRepos than for the one whose poll
+    // started the round's ls-remote: allow for that, or the round would ask the remote again.
+    Duration fresh =
+        Duration.ofNanos(Math.max(1, System.nanoTime() - roundStart)).plus(PREPARATION);
     Poller.Outcome outcome = poller.poll(gitRepo, fresh, Poller.ANY_TERM);
     long now = System.nanoTime();
     boolean expired = now - waiting.deadlineNanos() >= 0;
