@@ -66,7 +66,7 @@ final class DeliveryLog {
     if (provider != null) {
       return provider.label();
     }
-    return receiver == ReceiverKind.GENERIC_HMAC ? GenericHmac.LABEL : "unknown";
+    return receiver == ReceiverKind.GENERIC_HMAC ? receiver.label() : "unknown";
   }
 
   /**

@@ -17,7 +17,6 @@ import java.util.List;
 @ApplicationScoped
 public class GenericHmac {
 
-  static final String LABEL = "generic-hmac";
   static final String SIGNATURE = "X-Signature";
 
   @Inject WebhookSecrets secrets;
