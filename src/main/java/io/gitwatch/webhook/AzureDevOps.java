@@ -78,14 +78,13 @@ final class AzureDevOps extends Provider {
    */
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    List<WebhookSecret.Line> users = secret.lines("azure-username");
-    if (users.isEmpty()) {
-      return secret.unusable("azure-username");
-    }
-    List<WebhookSecret.Line> passwords = secret.lines("azure-password");
-    if (passwords.isEmpty()) {
-      return secret.unusable("azure-password");
-    }
+    return secret.check(
+        secretKey(),
+        users -> secret.check("azure-password", passwords -> verify(delivery, users, passwords)));
+  }
+
+  private static Verification verify(
+      Delivery delivery, List<WebhookSecret.Line> users, List<WebhookSecret.Line> passwords) {
     if (users.size() != 1 && users.size() != passwords.size()) {
       return Verification.failed(
           "webhook secret keys 'azure-username' and 'azure-password' have different numbers of"

@@ -76,21 +76,18 @@ final class BitbucketCloud extends Provider {
    */
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    List<WebhookSecret.Line> secrets = secret.lines("bitbucket");
-    if (secrets.isEmpty()) {
-      return secret.unusable("bitbucket");
-    }
-    String signature = delivery.header("X-Hub-Signature");
+    return secret.check(secretKey(), secrets -> verify(delivery, secrets));
+  }
+
+  private static Verification verify(Delivery delivery, List<WebhookSecret.Line> secrets) {
     Verification signed =
-        signature == null
-            ? Verification.failed("X-Hub-Signature missing")
-            : Signatures.hmac(
-                "X-Hub-Signature",
-                signature,
-                "sha256=",
-                Signatures.Hmac.SHA256,
-                delivery.body(),
-                secrets);
+        Signatures.hmac(
+            "X-Hub-Signature",
+            delivery.header("X-Hub-Signature"),
+            "sha256=",
+            Signatures.Hmac.SHA256,
+            delivery.body(),
+            secrets);
     if (signed.verified()) {
       return signed;
     }

@@ -55,17 +55,16 @@ final class BitbucketServer extends Provider {
 
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    List<WebhookSecret.Line> secrets = secret.lines("bitbucket-server");
-    if (secrets.isEmpty()) {
-      return secret.unusable("bitbucket-server");
-    }
-    return Signatures.hmac(
-        "X-Hub-Signature",
-        delivery.header("X-Hub-Signature"),
-        "sha256=",
-        Signatures.Hmac.SHA256,
-        delivery.body(),
-        secrets);
+    return secret.check(
+        secretKey(),
+        secrets ->
+            Signatures.hmac(
+                "X-Hub-Signature",
+                delivery.header("X-Hub-Signature"),
+                "sha256=",
+                Signatures.Hmac.SHA256,
+                delivery.body(),
+                secrets));
   }
 
   private List<String> repoUrls(JsonObject json) {

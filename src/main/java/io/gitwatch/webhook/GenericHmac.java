@@ -58,10 +58,10 @@ public class GenericHmac {
    * time; a missing, empty or malformed signature does not verify.
    */
   static Verification verify(Delivery delivery, WebhookSecret secret) {
-    List<WebhookSecret.Line> tokens = secret.lines(WebhookSecrets.TOKEN);
-    if (tokens.isEmpty()) {
-      return secret.unusable(WebhookSecrets.TOKEN);
-    }
+    return secret.check(WebhookSecrets.TOKEN, tokens -> verify(delivery, tokens));
+  }
+
+  private static Verification verify(Delivery delivery, List<WebhookSecret.Line> tokens) {
     String signature = delivery.header(SIGNATURE);
     if (signature != null && signature.startsWith("sha512=")) {
       return Signatures.hmac(

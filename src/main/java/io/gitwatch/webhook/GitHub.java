@@ -48,10 +48,10 @@ final class GitHub extends Provider {
   /** HMAC of the raw body: GitHub signs the form body itself in form mode. */
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    List<WebhookSecret.Line> secrets = secret.lines("github");
-    if (secrets.isEmpty()) {
-      return secret.unusable("github");
-    }
+    return secret.check(secretKey(), secrets -> verify(delivery, secrets));
+  }
+
+  private Verification verify(Delivery delivery, List<WebhookSecret.Line> secrets) {
     String sha256 = delivery.header("X-Hub-Signature-256");
     if (sha256 != null) {
       return Signatures.hmac(

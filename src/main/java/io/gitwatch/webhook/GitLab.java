@@ -48,11 +48,9 @@ final class GitLab extends Provider {
 
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    List<WebhookSecret.Line> secrets = secret.lines("gitlab");
-    if (secrets.isEmpty()) {
-      return secret.unusable("gitlab");
-    }
-    return Signatures.token("X-Gitlab-Token", delivery.header("X-Gitlab-Token"), secrets);
+    return secret.check(
+        secretKey(),
+        secrets -> Signatures.token("X-Gitlab-Token", delivery.header("X-Gitlab-Token"), secrets));
   }
 
   /** The commit the ref now points at, or null when the ref was deleted. */

@@ -38,7 +38,7 @@ final class Gogs extends Provider {
 
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    return hmac(delivery, "X-Gogs-Signature", secret, "gogs");
+    return hmac(delivery, "X-Gogs-Signature", secret, secretKey());
   }
 
   /** A push in the Gogs format, which Gitea and Forgejo send too. */
@@ -53,12 +53,16 @@ final class Gogs extends Provider {
 
   /** The Gogs signature: bare hex of an HMAC-SHA256 of the JSON payload, also in form mode. */
   static Verification hmac(Delivery delivery, String header, WebhookSecret secret, String key) {
-    List<WebhookSecret.Line> secrets = secret.lines(key);
-    if (secrets.isEmpty()) {
-      return secret.unusable(key);
-    }
-    return Signatures.hmac(
-        header, delivery.header(header), "", Signatures.Hmac.SHA256, delivery.payload(), secrets);
+    return secret.check(
+        key,
+        secrets ->
+            Signatures.hmac(
+                header,
+                delivery.header(header),
+                "",
+                Signatures.Hmac.SHA256,
+                delivery.payload(),
+                secrets));
   }
 
   private static List<String> repoUrls(JsonObject json) {

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -58,15 +59,21 @@ final class WebhookSecret {
     return lines.containsKey(key);
   }
 
-  /** The secrets under {@code key}; empty when it is absent or blank (see {@link #unusable}). */
+  /** The secrets under {@code key}; empty when it is absent or blank. */
   List<Line> lines(String key) {
     return lines.getOrDefault(key, List.of());
   }
 
   /**
-   * Why {@code key} verifies nothing: absent, or an empty value, which is a configuration error.
+   * Checks a delivery with the secrets under {@code key}. A key without any verifies nothing, and
+   * the answer says why: absent, or an empty value, which is a configuration error.
    */
-  Verification unusable(String key) {
+  Verification check(String key, Function<List<Line>, Verification> check) {
+    List<Line> secrets = lines(key);
+    return secrets.isEmpty() ? unusable(key) : check.apply(secrets);
+  }
+
+  private Verification unusable(String key) {
     return has(key)
         ? Verification.failed("webhook secret key '" + key + "' is empty: configuration error")
         : Verification.failed("webhook secret has no '" + key + "' key");
