@@ -82,6 +82,12 @@ public class Rejection extends RuntimeException {
     return new Rejection(Reason.UNKNOWN_RECEIVER, "no receiver at this URL");
   }
 
+  /** A 503 when the GitRepo store could not be read or written: the provider must redeliver. */
+  static Rejection storeUnavailable() {
+    return new Rejection(
+        Reason.STORE_UNAVAILABLE, "the GitRepo store is unavailable; redeliver later");
+  }
+
   /** When the caller may try again; empty when the status says nothing about retrying. */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -87,22 +86,16 @@ public class WebhookResource {
   @POST
   @Produces(MediaType.APPLICATION_JSON)
   public void receive(
-      @Context HttpHeaders headers,
-      @HeaderParam("Content-Type") String contentType,
-      InputStream body,
-      @Suspended AsyncResponse response) {
-    handle(null, headers, contentType, body, response);
+      @Context HttpHeaders headers, InputStream body, @Suspended AsyncResponse response) {
+    handle(null, headers, body, response);
   }
 
   @POST
   @Path("{path: .+}")
   @Produces(MediaType.APPLICATION_JSON)
   public void receiveOnPath(
-      @Context HttpHeaders headers,
-      @HeaderParam("Content-Type") String contentType,
-      InputStream body,
-      @Suspended AsyncResponse response) {
-    handle(null, headers, contentType, body, response);
+      @Context HttpHeaders headers, InputStream body, @Suspended AsyncResponse response) {
+    handle(null, headers, body, response);
   }
 
   /** A GitRepo's receiver URL: the delivery goes to that GitRepo alone. */
@@ -112,10 +105,9 @@ public class WebhookResource {
   public void receiveOnHook(
       @PathParam("digest") String digest,
       @Context HttpHeaders headers,
-      @HeaderParam("Content-Type") String contentType,
       InputStream body,
       @Suspended AsyncResponse response) {
-    handle(digest, headers, contentType, body, response);
+    handle(digest, headers, body, response);
   }
 
   /**
@@ -123,19 +115,20 @@ public class WebhookResource {
    * counted whatever the answer.
    */
   private void handle(
-      String digest,
-      HttpHeaders httpHeaders,
-      String contentType,
-      InputStream in,
-      AsyncResponse response) {
+      String digest, HttpHeaders httpHeaders, InputStream in, AsyncResponse response) {
     long start = System.nanoTime();
     DeliveryLog seen = new DeliveryLog();
     if (digest != null) {
       seen.receiver = ReceiverKind.HOOK;
     }
     // Read on this thread: the injected headers belong to it.
-    Map<String, String> headers = firstValues(httpHeaders);
-    int declaredLength = httpHeaders.getLength();
+    Received request =
+        new Received(
+            digest,
+            firstValues(httpHeaders),
+            httpHeaders.getLength(),
+            httpHeaders.getHeaderString(HttpHeaders.CONTENT_TYPE),
+            in);
     if (!store.isSynced()) {
       // Answered 200 now, the delivery would be matched against GitRepos not loaded yet, and
       // remembered, so that the provider's redelivery would be swallowed too.
@@ -146,31 +139,19 @@ public class WebhookResource {
     }
     limits.run(
         response,
-        permit -> deliver(seen, start, permit, digest, headers, declaredLength, contentType, in),
+        permit -> deliver(seen, start, permit, request),
         overloaded -> refused(seen, overloaded, start));
   }
 
   private Response deliver(
-      DeliveryLog seen,
-      long start,
-      DeliveryLimits.Permit permit,
-      String digest,
-      Map<String, String> headers,
-      int declaredLength,
-      String contentType,
-      InputStream in) {
+      DeliveryLog seen, long start, DeliveryLimits.Permit permit, Received request) {
     try {
-      Response response = answer(seen, permit, digest, headers, declaredLength, contentType, in);
+      Response response = answer(seen, permit, request);
       metrics.delivered(seen, response.getStatus(), since(start));
       return response;
     } catch (StoreUnavailable e) {
       // A webhook Secret could not be read: like a failed write, the provider must redeliver.
-      throw refused(
-          seen,
-          new Rejection(
-              Rejection.Reason.STORE_UNAVAILABLE,
-              "the GitRepo store is unavailable; redeliver later"),
-          start);
+      throw refused(seen, Rejection.storeUnavailable(), start);
     } catch (Rejection e) {
       throw refused(seen, e, start);
     } catch (RuntimeException e) {
@@ -189,35 +170,30 @@ public class WebhookResource {
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
-  private Response answer(
-      DeliveryLog seen,
-      DeliveryLimits.Permit permit,
-      String digest,
-      Map<String, String> headers,
-      int declaredLength,
-      String contentType,
-      InputStream in) {
+  private Response answer(DeliveryLog seen, DeliveryLimits.Permit permit, Received request) {
     // The URL decides before anything else, so every unknown digest gets the same answer.
     GitRepo hook =
-        digest == null ? null : receivers.find(digest).orElseThrow(Rejection::unknownReceiver);
-    if (hook != null && isGeneric(headers)) {
+        request.digest() == null
+            ? null
+            : receivers.find(request.digest()).orElseThrow(Rejection::unknownReceiver);
+    if (hook != null && isGeneric(request.headers())) {
       seen.receiver = ReceiverKind.GENERIC_HMAC;
       seen.matched = List.of(hook.id().toString());
-      byte[] body = permit.readBody(in, declaredLength, maxBodyBytes);
-      seen.updated = generic.trigger(hook, Delivery.json(headers, body));
+      seen.updated = generic.trigger(hook, Delivery.json(request.headers(), body(permit, request)));
       seen.answered("200 triggered");
       return Response.ok(new TriggerOutcome(seen.updated)).build();
     }
-    boolean form = isForm(contentType);
-    if (!form && !isJson(contentType)) {
+    boolean form = isForm(request.contentType());
+    if (!form && !isJson(request.contentType())) {
       throw new Rejection(
           Rejection.Reason.UNSUPPORTED_MEDIA_TYPE,
           "Content-Type must be application/json or application/x-www-form-urlencoded");
     }
-    byte[] body = permit.readBody(in, declaredLength, maxBodyBytes);
+    byte[] body = body(permit, request);
     if (body.length == 0) {
       throw new Rejection(Rejection.Reason.MALFORMED, "empty body");
     }
+    Map<String, String> headers = request.headers();
     Delivery delivery = form ? Delivery.form(headers, body) : Delivery.json(headers, body);
     Provider provider = providers.detect(delivery, () -> payloads.readOrNull(delivery.payload()));
     if (provider == null) {
@@ -262,6 +238,10 @@ public class WebhookResource {
     return Response.ok(Outcome.pushed(push, seen.matched, seen.updated)).build();
   }
 
+  private byte[] body(DeliveryLimits.Permit permit, Received request) {
+    return permit.readBody(request.body(), request.declaredLength(), maxBodyBytes);
+  }
+
   /** No provider's headers, but a generic-hmac signature. */
   private boolean isGeneric(Map<String, String> headers) {
     Delivery probe = Delivery.json(headers, NO_BODY);
@@ -303,4 +283,15 @@ public class WebhookResource {
             });
     return first;
   }
+
+  /**
+   * One request as it came in, read on the request's thread: its receiver digest (null off a
+   * receiver URL), first header values, declared length, content type and unread body.
+   */
+  private record Received(
+      String digest,
+      Map<String, String> headers,
+      int declaredLength,
+      String contentType,
+      InputStream body) {}
 }

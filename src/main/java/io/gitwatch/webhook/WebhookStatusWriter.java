@@ -46,9 +46,7 @@ public class WebhookStatusWriter {
           updated.add(target.gitRepo().id().toString());
         }
       } catch (StoreUnavailable e) {
-        throw new Rejection(
-            Rejection.Reason.STORE_UNAVAILABLE,
-            "the GitRepo store is unavailable; redeliver later");
+        throw Rejection.storeUnavailable();
       }
     }
     return updated;
