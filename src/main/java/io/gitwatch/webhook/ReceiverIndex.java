@@ -33,16 +33,12 @@ final class ReceiverIndex {
     return digest != null && DIGEST.matcher(digest).matches();
   }
 
-  /**
-   * Replaces a GitRepo's digests by those of {@code tokens} (none: the GitRepo has no URL).
-   *
-   * @return whether they changed
-   */
-  synchronized boolean update(GitRepoId id, List<String> tokens) {
+  /** Replaces a GitRepo's digests by those of {@code tokens} (none: the GitRepo has no URL). */
+  synchronized void update(GitRepoId id, List<String> tokens) {
     List<String> digests = tokens.stream().map(t -> digest(id, t)).distinct().toList();
     List<String> previous = ofGitRepo.getOrDefault(id, List.of());
     if (previous.equals(digests)) {
-      return false;
+      return;
     }
     previous.forEach(d -> byDigest.remove(d, id));
     digests.forEach(d -> byDigest.put(d, id));
@@ -51,7 +47,6 @@ final class ReceiverIndex {
     } else {
       ofGitRepo.put(id, digests);
     }
-    return true;
   }
 
   synchronized void remove(GitRepoId id) {
@@ -66,9 +61,5 @@ final class ReceiverIndex {
   /** The digest a GitRepo's URL is published with: that of the first token line. */
   Optional<String> published(GitRepoId id) {
     return ofGitRepo.getOrDefault(id, List.of()).stream().findFirst();
-  }
-
-  int size() {
-    return byDigest.size();
   }
 }

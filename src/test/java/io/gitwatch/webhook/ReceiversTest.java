@@ -112,17 +112,20 @@ class ReceiversTest {
     var receiverIndex = new ReceiverIndex();
     GitRepoId other = new GitRepoId("team-b", "app");
 
-    assertThat(receiverIndex.update(APP, List.of("s3cr3t-token"))).isTrue();
-    assertThat(receiverIndex.update(APP, List.of("s3cr3t-token"))).isFalse();
+    String othersDigest = ReceiverIndex.digest(other, "s3cr3t-token");
+
+    receiverIndex.update(APP, List.of("s3cr3t-token"));
     receiverIndex.update(other, List.of("s3cr3t-token"));
     receiverIndex.update(APP, List.of("n3w-token"));
 
     assertThat(receiverIndex.find(OLD)).isEmpty();
     assertThat(receiverIndex.find(NEW)).contains(APP);
-    assertThat(receiverIndex.find(ReceiverIndex.digest(other, "s3cr3t-token"))).contains(other);
+    assertThat(receiverIndex.published(APP)).contains(NEW);
+    assertThat(receiverIndex.find(othersDigest)).contains(other);
     receiverIndex.remove(APP);
     assertThat(receiverIndex.find(NEW)).isEmpty();
-    assertThat(receiverIndex.size()).isEqualTo(1);
+    assertThat(receiverIndex.published(APP)).isEmpty();
+    assertThat(receiverIndex.find(othersDigest)).contains(other);
   }
 
   private Receivers receivers(Map<String, String> secret) throws IOException {
