@@ -33,16 +33,20 @@ public class RecentDeliveries {
     if (deliveryId.isEmpty()) {
       return false;
     }
-    Long at = answered.get(provider.label() + "/" + deliveryId);
+    Long at = answered.get(key(provider, deliveryId));
     return at != null && System.nanoTime() - at < windowSeconds * 1_000_000_000L;
   }
 
   /** Records a delivery that was processed to the end (never one that failed: it may come back). */
   public synchronized void succeeded(Provider provider, String deliveryId) {
     if (!deliveryId.isEmpty()) {
-      answered.remove(
-          provider.label() + "/" + deliveryId); // re-insert: eviction stays oldest-first
-      answered.put(provider.label() + "/" + deliveryId, System.nanoTime());
+      String key = key(provider, deliveryId);
+      answered.remove(key); // re-insert: eviction stays oldest-first
+      answered.put(key, System.nanoTime());
     }
+  }
+
+  private static String key(Provider provider, String deliveryId) {
+    return provider.label() + "/" + deliveryId;
   }
 }
