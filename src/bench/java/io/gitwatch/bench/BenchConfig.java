@@ -1,7 +1,9 @@
 package io.gitwatch.bench;
 
+import io.gitwatch.gitrepo.GoDuration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +24,17 @@ final class BenchConfig {
     return duration("gitwatch.webhook.max-queue-wait");
   }
 
-  /** {@code gitwatch.webhook.propagation-timeout}. */
-  static Duration propagationTimeout() {
-    return duration("gitwatch.webhook.propagation-timeout");
+  /**
+   * How long the final state is waited for after the last delivery: {@code
+   * gitwatch.webhook.propagation-timeout} + 10 s.
+   */
+  static Duration settle() {
+    return duration("gitwatch.webhook.propagation-timeout").plusSeconds(10);
+  }
+
+  /** The test server's webhook endpoint, {@code POST /} on {@code it.http.port}. */
+  static URI webhookUrl() {
+    return URI.create("http://127.0.0.1:" + Integer.getInteger("it.http.port") + "/");
   }
 
   /** The test server's directory in the Liberty installation. */
@@ -39,18 +49,13 @@ final class BenchConfig {
     Path file = serverDir().resolve("configDropins/overrides/bench.xml");
     try {
       Matcher m =
-          Pattern.compile(
-                  "<variable\\s+name=\"" + Pattern.quote(name) + "\"\\s+value=\"(\\d+)(ms|s|m)\"")
+          Pattern.compile("<variable\\s+name=\"" + Pattern.quote(name) + "\"\\s+value=\"([^\"]*)\"")
               .matcher(Files.readString(file));
       if (!m.find()) {
         throw new IllegalStateException(name + " is not set in " + file);
       }
-      long amount = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        default -> Duration.ofMinutes(amount);
-      };
+      // As the server reads it (GoDuration is Gitwatch's converter for Duration settings).
+      return GoDuration.parse(m.group(1));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -51,7 +51,7 @@ class LsRemoteBurstBench {
 
   @BeforeAll
   static void gitRepos() {
-    URI webhook = URI.create("http://127.0.0.1:" + Integer.getInteger("it.http.port") + "/");
+    URI webhook = BenchConfig.webhookUrl();
     burst = new PushedRepos(SupportJvm.shared(), NAMESPACE, "burst-", 1, webhook);
     burst.create(Map.of("pollingInterval", "1h"));
     // 50 GitRepos on the one repository "fan-0"
@@ -73,7 +73,7 @@ class LsRemoteBurstBench {
 
   @Test
   void aBurstForOneRepositoryAndOnePushForFiftyGitRepos() throws Exception {
-    Duration settle = BenchConfig.propagationTimeout().plusSeconds(10);
+    Duration settle = BenchConfig.settle();
     NotMeasured.orSaySo(
         List.of(new Row(BURST, "≤ 2"), new Row(FAN, "1")),
         () -> {

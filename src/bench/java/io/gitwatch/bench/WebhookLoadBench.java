@@ -17,6 +17,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleConsumer;
+import java.util.function.LongFunction;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.Filters;
@@ -70,7 +72,7 @@ class WebhookLoadBench {
   final SupportJvm support = SupportJvm.shared();
   final Gitwatch gitwatch = Gitwatch.testServer();
   final LoadDriver driver = new LoadDriver();
-  final URI base = URI.create("http://127.0.0.1:" + Integer.getInteger("it.http.port") + "/");
+  final URI base = BenchConfig.webhookUrl();
 
   @Deployment(name = "gitwatch", order = 1, testable = false)
   static WebArchive gitwatchWar() {
@@ -99,13 +101,7 @@ class WebhookLoadBench {
   @BeforeAll
   static void gitRepos() {
     SupportJvm support = SupportJvm.shared();
-    repos =
-        new PushedRepos(
-            support,
-            NAMESPACE,
-            "load-",
-            GIT_REPOS,
-            URI.create("http://127.0.0.1:" + Integer.getInteger("it.http.port") + "/"));
+    repos = new PushedRepos(support, NAMESPACE, "load-", GIT_REPOS, BenchConfig.webhookUrl());
     repos.create(Map.of());
     // The ceiling's patches go to GitRepos of their own, indexed by Gitwatch but never polled.
     support.createGitRepos(
@@ -121,10 +117,6 @@ class WebhookLoadBench {
   static void deleteGitRepos() {
     SupportJvm.shared().deleteGitRepos(NAMESPACE);
     SupportJvm.shared().deleteGitRepos(CEILING_NAMESPACE);
-  }
-
-  static Duration settle() {
-    return BenchConfig.propagationTimeout().plusSeconds(10);
   }
 
   Shot echoShot(long n) {
@@ -158,48 +150,40 @@ class WebhookLoadBench {
     if (BenchTable.written(ECHO)) {
       return; // not measured: the rows say why
     }
-    NotMeasured.orSaySo(
-        List.of(new Row(ECHO, null)),
-        () -> {
-          CpuWindow cpu = CpuWindow.start();
-          LoadResult echo = driver.closedLoop(WORKERS, WINDOW, this::echoShot);
-          requireAnswers(echo, "the echo");
-          echoCeiling = echo.okPerSecond();
-          row(
-              ECHO,
-              format(
-                  "%.0f req/s, p99 %.1f ms, %d not 200",
-                  echoCeiling, echo.percentileMillis(99), echo.failures()),
-              null,
-              null,
-              cpu.end());
-        });
-    NotMeasured.orSaySo(
-        List.of(new Row(ECHO_PATCH, null)),
-        () -> {
-          CpuWindow cpu = CpuWindow.start();
-          LoadResult patch = driver.closedLoop(WORKERS, WINDOW, this::echoPatchShot);
-          requireAnswers(patch, "the echo + patch");
-          patchCeiling = patch.okPerSecond();
-          row(
-              ECHO_PATCH,
-              format(
-                  "%.0f req/s, p99 %.1f ms, %d not 200",
-                  patchCeiling, patch.percentileMillis(99), patch.failures()),
-              null,
-              null,
-              cpu.end());
-        });
+    ceiling(ECHO, "the echo", this::echoShot, measured -> echoCeiling = measured);
+    ceiling(
+        ECHO_PATCH, "the echo + patch", this::echoPatchShot, measured -> patchCeiling = measured);
     NotMeasured.orSaySo(List.of(new Row(NEW_COMMIT, "≥ 80 %")), this::newCommits);
     NotMeasured.orSaySo(
         List.of(new Row(REDELIVERY, "≥ 70 %, 0 writes, 0 ls-remote")), this::redeliveries);
+  }
+
+  /** One ceiling's requests per second in a closed loop, written as its row and to {@code into}. */
+  void ceiling(String what, String name, LongFunction<Shot> shots, DoubleConsumer into)
+      throws Exception {
+    NotMeasured.orSaySo(
+        List.of(new Row(what, null)),
+        () -> {
+          CpuWindow cpu = CpuWindow.start();
+          LoadResult result = driver.closedLoop(WORKERS, WINDOW, shots);
+          requireAnswers(result, name);
+          into.accept(result.okPerSecond());
+          row(
+              what,
+              format(
+                  "%.0f req/s, p99 %.1f ms, %d not 200",
+                  result.okPerSecond(), result.percentileMillis(99), result.failures()),
+              null,
+              null,
+              cpu.end());
+        });
   }
 
   void primeAndWarmUp() throws InterruptedException {
     Waits.indexed(gitwatch, support.gitRepoCount());
     // Not a reason to skip: the ceilings and new commits do not depend on it, and the redelivery
     // row checks the state it needs itself.
-    FinalState primed = repos.prime(driver, settle());
+    FinalState primed = repos.prime(driver, BenchConfig.settle());
     if (!primed.holds()) {
       System.out.println("WARNING: after a first delivery each: " + primed.describe());
     }
@@ -207,14 +191,14 @@ class WebhookLoadBench {
     driver.closedLoop(WORKERS, WARM_UP, this::echoShot);
     driver.closedLoop(WORKERS, WARM_UP, this::echoPatchShot);
     driver.closedLoop(WORKERS, WARM_UP, repos::push);
-    repos.awaitFinalState(settle());
+    repos.awaitFinalState(BenchConfig.settle());
   }
 
   void newCommits() throws InterruptedException {
     if (patchCeiling == null) {
       throw new NotMeasured("no echo + patch ceiling to compare with");
     }
-    repos.awaitFinalState(settle());
+    repos.awaitFinalState(BenchConfig.settle());
     CpuWindow cpu = CpuWindow.start();
     LoadResult pushes = driver.closedLoop(WORKERS, WINDOW, repos::push);
     String cpuShares = cpu.end();
@@ -237,7 +221,7 @@ class WebhookLoadBench {
     if (echoCeiling == null) {
       throw new NotMeasured("no echo ceiling to compare with");
     }
-    FinalState settled = repos.awaitFinalState(settle());
+    FinalState settled = repos.awaitFinalState(BenchConfig.settle());
     if (!settled.holds()) {
       throw new NotMeasured(
           "GitRepos whose commit or webhookCommit is not their head, so a repeat would change"
@@ -282,7 +266,7 @@ class WebhookLoadBench {
         () -> {
           // GitRepos off their heads before the run are noted in the costs row: the latency and
           // answers do not depend on them.
-          FinalState before = repos.awaitFinalState(settle());
+          FinalState before = repos.awaitFinalState(BenchConfig.settle());
           long lsRemotes = repos.lsRemotes();
           long webhookWrites = repos.writes("webhookCommit");
           long pollWrites = repos.writes("commit");
@@ -307,7 +291,7 @@ class WebhookLoadBench {
                   result.failures(), result.sent(), result.errors()),
               "0",
               result.failures() == 0);
-          FinalState after = repos.awaitFinalState(settle());
+          FinalState after = repos.awaitFinalState(BenchConfig.settle());
           long accepted = result.withStatus(200);
           long writes = repos.writes("webhookCommit") - webhookWrites;
           row(

@@ -8,7 +8,6 @@ import io.gitwatch.bench.NotMeasured.Row;
 import io.gitwatch.bench.support.SupportJvm;
 import io.gitwatch.testing.Gitwatch;
 import java.io.File;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +80,6 @@ class WebhookOverloadBench {
 
   /** What one open-loop run at twice capacity saw. */
   record Run(
-      int gitRepos,
       FinalState before,
       LoadResult result,
       int injectedFaults,
@@ -98,11 +96,7 @@ class WebhookOverloadBench {
   static void gitRepos() {
     repos =
         new PushedRepos(
-            SupportJvm.shared(),
-            NAMESPACE,
-            "overload-",
-            GIT_REPOS,
-            URI.create("http://127.0.0.1:" + Integer.getInteger("it.http.port") + "/"));
+            SupportJvm.shared(), NAMESPACE, "overload-", GIT_REPOS, BenchConfig.webhookUrl());
     repos.create(Map.of());
   }
 
@@ -110,10 +104,6 @@ class WebhookOverloadBench {
   static void deleteGitRepos() {
     SupportJvm.shared().failWrites(0);
     SupportJvm.shared().deleteGitRepos(NAMESPACE);
-  }
-
-  static Duration settle() {
-    return BenchConfig.propagationTimeout().plusSeconds(10);
   }
 
   @Test
@@ -125,7 +115,7 @@ class WebhookOverloadBench {
           Waits.indexed(gitwatch, support.gitRepoCount());
           // Not a reason to skip: the capacity does not depend on it, and the state after the
           // capacity's closed loops is reported in its row.
-          FinalState primed = repos.prime(driver, settle());
+          FinalState primed = repos.prime(driver, BenchConfig.settle());
           if (!primed.holds()) {
             System.out.println("WARNING: after a first delivery each: " + primed.describe());
           }
@@ -134,7 +124,7 @@ class WebhookOverloadBench {
           String cpuShares;
           try {
             driver.closedLoop(WORKERS, Duration.ofSeconds(10), repos::push);
-            repos.awaitFinalState(settle());
+            repos.awaitFinalState(BenchConfig.settle());
             CpuWindow cpu = CpuWindow.start();
             result = driver.closedLoop(WORKERS, Duration.ofSeconds(15), repos::push);
             cpuShares = cpu.end();
@@ -146,7 +136,7 @@ class WebhookOverloadBench {
           }
           capacity = result.okPerSecond();
           // Informational: a GitRepo not at its head here is one the closed loop left behind.
-          FinalState after = repos.awaitFinalState(settle());
+          FinalState after = repos.awaitFinalState(BenchConfig.settle());
           row(
               CAPACITY,
               format(
@@ -176,15 +166,8 @@ class WebhookOverloadBench {
           row(
               OVERLOAD,
               format(
-                  "%.0f/s offered to %d GitRepos, %d sent: %d × 200, %d × 503, %d other, %d no"
-                      + " answer; slowest %.1f s, %d over the limit; %d in flight at most",
-                  2 * capacity,
-                  run.gitRepos(),
-                  r.sent(),
-                  r.withStatus(200),
-                  r.withStatus(503),
-                  r.otherStatuses(),
-                  r.errors(),
+                  "%s; slowest %.1f s, %d over the limit; %d in flight at most",
+                  offered(r),
                   r.slowestServiceMillis() / 1000,
                   r.slowerThan(limitMillis),
                   r.peakInFlight()),
@@ -226,17 +209,8 @@ class WebhookOverloadBench {
           row(
               SOAK,
               format(
-                  "%.0f/s offered to %d GitRepos, %d sent: %d × 200, %d × 503, %d other, %d no"
-                      + " answer; %d injected write failures; %.0f accepted/s",
-                  2 * capacity,
-                  run.gitRepos(),
-                  r.sent(),
-                  r.withStatus(200),
-                  r.withStatus(503),
-                  r.otherStatuses(),
-                  r.errors(),
-                  run.injectedFaults(),
-                  r.okPerSecond()),
+                  "%s; %d injected write failures; %.0f accepted/s",
+                  offered(r), run.injectedFaults(), r.okPerSecond()),
               "every delivery answered",
               r.errors() == 0,
               run.cpu());
@@ -252,6 +226,19 @@ class WebhookOverloadBench {
               null);
           finalStateRow(SOAK_FINAL, run);
         });
+  }
+
+  /** What a run at twice the capacity offered and how it was answered. */
+  static String offered(LoadResult r) {
+    return format(
+        "%.0f/s offered to %d GitRepos, %d sent: %d × 200, %d × 503, %d other, %d no answer",
+        2 * capacity,
+        ACTIVE,
+        r.sent(),
+        r.withStatus(200),
+        r.withStatus(503),
+        r.otherStatuses(),
+        r.errors());
   }
 
   void finalStateRow(String what, Run run) {
@@ -273,7 +260,7 @@ class WebhookOverloadBench {
     }
     // GitRepos an earlier step left off their heads are reported with the final state, not a
     // reason to skip the run: the rows on answers and refusals do not depend on them.
-    FinalState before = repos.awaitFinalState(settle());
+    FinalState before = repos.awaitFinalState(BenchConfig.settle());
     int faultsBefore = support.faultsServed();
     ScheduledExecutorService outages = Executors.newSingleThreadScheduledExecutor();
     if (apiFaults) {
@@ -289,8 +276,7 @@ class WebhookOverloadBench {
           TimeUnit.SECONDS);
     }
     repos.startTracking();
-    int gitRepos = ACTIVE;
-    repos.use(gitRepos);
+    repos.use(ACTIVE);
     CpuWindow cpu = CpuWindow.start();
     LoadResult result;
     try {
@@ -305,12 +291,11 @@ class WebhookOverloadBench {
     int injected = support.faultsServed() - faultsBefore;
     int redelivered = redeliver(result.longestRetryAfter());
     return new Run(
-        gitRepos,
         before,
         result,
         injected,
         redelivered,
-        repos.awaitFinalState(settle()),
+        repos.awaitFinalState(BenchConfig.settle()),
         cpuShares);
   }
 
