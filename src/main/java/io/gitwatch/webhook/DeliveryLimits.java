@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +44,6 @@ public class DeliveryLimits {
 
   // A worker reads bodies in steps of this size, reserving each before it is read.
   private static final int STEP = 64 * 1024;
-  // Once started, a delivery is bounded by the server's read timeout and the write deadline.
-  private static final Duration STARTED = Duration.ofMinutes(5);
 
   @Inject
   @ConfigProperty(name = "gitwatch.webhook.max-concurrent", defaultValue = "32")
@@ -63,6 +63,7 @@ public class DeliveryLimits {
   @Resource ManagedThreadFactory threads;
 
   private ThreadPoolExecutor workers;
+  private ScheduledThreadPoolExecutor deadlines;
   private Semaphore bytes;
   private Timer queueWait;
 
@@ -77,6 +78,8 @@ public class DeliveryLimits {
             new LinkedBlockingQueue<>(),
             threads);
     workers.allowCoreThreadTimeOut(true);
+    deadlines = new ScheduledThreadPoolExecutor(1, threads);
+    deadlines.setRemoveOnCancelPolicy(true);
     bytes = new Semaphore((int) Math.min(Integer.MAX_VALUE, maxBytesInFlight));
     queueWait = metrics.timer("gitwatch_webhook_queue_wait");
     metrics.gauge("gitwatch_webhook_in_flight", () -> workers.getActiveCount());
@@ -91,6 +94,7 @@ public class DeliveryLimits {
 
   @PreDestroy
   void stop() {
+    deadlines.shutdownNow();
     workers.shutdownNow();
   }
 
@@ -110,21 +114,33 @@ public class DeliveryLimits {
       AsyncResponse response, Function<Permit, Response> delivery, Consumer<Rejection> refused) {
     long arrived = System.nanoTime();
     AtomicBoolean claimed = new AtomicBoolean();
-    response.setTimeoutHandler(
-        suspended -> {
-          if (claimed.compareAndSet(false, true)) {
-            refuse(suspended, refused);
-          } else {
-            suspended.setTimeout(STARTED.toMillis(), TimeUnit.MILLISECONDS);
-          }
-        });
-    response.setTimeout(maxQueueWait.toMillis(), TimeUnit.MILLISECONDS);
+    // Our own deadline, not AsyncResponse.setTimeout: JAX-RS schedules that on the server's managed
+    // executor, where a timeout still pending when the application stops fails with an error
+    // (CWWKC1101E) at every redeploy; ours is cancelled when a worker starts and goes with the
+    // bean.
+    ScheduledFuture<?> deadline;
+    try {
+      deadline =
+          deadlines.schedule(
+              () -> {
+                if (claimed.compareAndSet(false, true)) {
+                  refuse(response, refused);
+                }
+              },
+              maxQueueWait.toMillis(),
+              TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      claimed.set(true);
+      refuse(response, refused); // stopping
+      return;
+    }
     try {
       workers.execute(
           () -> {
             if (!claimed.compareAndSet(false, true)) {
-              return; // already answered 503 by the timeout
+              return; // already answered 503 at the deadline
             }
+            deadline.cancel(false);
             queueWait.update(Duration.ofNanos(System.nanoTime() - arrived));
             try (Permit permit = new Permit()) {
               response.resume(delivery.apply(permit));
