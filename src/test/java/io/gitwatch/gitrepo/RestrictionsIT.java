@@ -5,25 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.gitwatch.testing.ApiServer;
-import io.gitwatch.testing.GitRepos;
 import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
-import java.io.File;
-import java.nio.file.Path;
+import io.gitwatch.testing.OnTestServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fleet's tenant restrictions on the managed Liberty: a GitRepo outside its namespace's
@@ -31,32 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * and a restriction's defaultClientSecretName supplies the credentials of a GitRepo that names
  * none.
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class RestrictionsIT {
+class RestrictionsIT extends OnTestServer.Deployed {
 
   static final String SECRET = "tenant-s3cret";
 
-  @TempDir static Path repositories;
-  static LoopbackGitServer git;
-
-  final Gitwatch gitwatch = Gitwatch.testServer();
-  final ApiServer api = ApiServer.shared();
-  final GitRepos gitRepos = new GitRepos(api.client());
-
-  @Deployment(testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
-
-  @BeforeAll
-  static void gitServer() {
-    git = LoopbackGitServer.start(repositories);
-  }
-
-  @AfterAll
-  static void stopGitServer() {
-    git.close();
-  }
+  @AutoClose static final LoopbackGitServer git = LoopbackGitServer.startInTemporaryDirectory();
 
   @Test
   void aGitRepoOutsideItsNamespacesRestrictionIsNeitherPolledNorUpdatedByWebhooks() {

@@ -4,20 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.gitwatch.testing.ApiServer;
-import io.gitwatch.testing.GitRepos;
-import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
-import java.io.File;
+import io.gitwatch.testing.OnTestServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,22 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  * polls and writes, never both. The Lease is taken over by "another replica" (this test) while the
  * git server holds the poll's request.
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class LeaseLostIT {
+class LeaseLostIT extends OnTestServer.Deployed {
 
   static final String LEASE_NAMESPACE = "gitwatch-system";
   static final String LEASE = "gitwatch-polling";
 
   @TempDir Path repositories;
-
-  final Gitwatch gitwatch = Gitwatch.testServer();
-  final ApiServer api = ApiServer.shared();
-  final GitRepos gitRepos = new GitRepos(api.client());
-
-  @Deployment(testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
 
   @Test
   void aPollInFlightWhenTheLeaseIsLostWritesNothing() {

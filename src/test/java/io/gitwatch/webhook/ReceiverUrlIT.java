@@ -11,62 +11,38 @@ import io.gitwatch.testing.GitRepos;
 import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.Gitwatch.Answer;
 import io.gitwatch.testing.LoopbackGitServer;
-import java.io.File;
+import io.gitwatch.testing.OnTestServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Receiver URLs on the managed Liberty, against fabric8's mock API server and a git server on
  * loopback: a provider's delivery on a GitRepo's own URL, a CI system's signed trigger, unknown
  * URLs, and the condition that publishes the path.
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class ReceiverUrlIT {
+class ReceiverUrlIT extends OnTestServer.Deployed {
 
   static final String GLOBAL_SECRET = "global-s3cret";
   static final String OWN_SECRET = "own-s3cret";
   static final String SHA = "c".repeat(40);
 
-  @TempDir static Path repositories;
-  static LoopbackGitServer git;
-
-  final Gitwatch gitwatch = Gitwatch.testServer();
-  final ApiServer api = ApiServer.shared();
-  final GitRepos gitRepos = new GitRepos(api.client());
-
-  @Deployment(testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
+  @AutoClose static final LoopbackGitServer git = LoopbackGitServer.startInTemporaryDirectory();
 
   @BeforeAll
   static void start() {
-    git = LoopbackGitServer.start(repositories);
     new GitRepos(ApiServer.shared().client())
         .secret(
             "gitwatch-system",
             "gitjob-webhook",
             Map.of("github", GLOBAL_SECRET, "gitlab", GLOBAL_SECRET));
-  }
-
-  @AfterAll
-  static void stopGitServer() {
-    git.close();
   }
 
   static String digest(String namespace, String name, String token) throws Exception {
