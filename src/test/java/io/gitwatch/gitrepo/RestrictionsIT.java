@@ -3,8 +3,6 @@ package io.gitwatch.gitrepo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
 import io.gitwatch.testing.OnTestServer;
@@ -31,7 +29,9 @@ class RestrictionsIT extends OnTestServer.Deployed {
   void aGitRepoOutsideItsNamespacesRestrictionIsNeitherPolledNorUpdatedByWebhooks() {
     git.createRepository("outside");
     String head = git.commit("outside", "main");
-    restriction(
+    gitRepos.ensureNamespace("tenant-a");
+    RestrictionObjects.gitRepoRestriction(
+        api.client(),
         "tenant-a",
         "only-github",
         Map.of("allowedRepoPatterns", List.of("^https://github\\.com/tenant-a/")));
@@ -65,7 +65,9 @@ class RestrictionsIT extends OnTestServer.Deployed {
     git.createRepository("private");
     git.requireBasicAuth("private", "tenant", "pa55");
     String head = git.commit("private", "main");
-    policy(
+    gitRepos.ensureNamespace("tenant-b");
+    RestrictionObjects.policy(
+        api.client(),
         "tenant-b",
         "defaults",
         Map.of(
@@ -110,40 +112,6 @@ class RestrictionsIT extends OnTestServer.Deployed {
   }
 
   private Optional<GitRepoCondition> gitPolling(String namespace, String name) {
-    var conditions = gitRepos.get(namespace, name).status().getConditions();
-    return conditions == null
-        ? Optional.empty()
-        : conditions.stream().filter(c -> "GitPolling".equals(c.getType())).findFirst();
-  }
-
-  private void restriction(String namespace, String name, Map<String, Object> fields) {
-    create(RestrictionInformers.GIT_REPO_RESTRICTIONS, namespace, name, fields);
-  }
-
-  private void policy(String namespace, String name, Map<String, Object> gitRepoFields) {
-    create(RestrictionInformers.POLICIES, namespace, name, Map.of("gitRepo", gitRepoFields));
-  }
-
-  private void create(
-      io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind,
-      String namespace,
-      String name,
-      Map<String, Object> fields) {
-    gitRepos.ensureNamespace(namespace);
-    GenericKubernetesResource resource =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("fleet.cattle.io/v1alpha1")
-            .withKind(kind.getKind())
-            .withNewMetadata()
-            .withNamespace(namespace)
-            .withName(name)
-            .endMetadata()
-            .build();
-    resource.getAdditionalProperties().putAll(fields);
-    api.client()
-        .genericKubernetesResources(kind)
-        .inNamespace(namespace)
-        .resource(resource)
-        .create();
+    return gitRepos.condition(namespace, name, "GitPolling");
   }
 }

@@ -35,15 +35,7 @@ class PollingIT extends OnTestServer.Deployed {
   }
 
   Optional<GitRepoCondition> gitPolling(String namespace, String name) {
-    GitRepo gitRepo = gitRepos.get(namespace, name);
-    if (gitRepo == null
-        || gitRepo.getStatus() == null
-        || gitRepo.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    return gitRepo.getStatus().getConditions().stream()
-        .filter(c -> "GitPolling".equals(c.getType()))
-        .findFirst();
+    return gitRepos.condition(namespace, name, "GitPolling");
   }
 
   long statusWrites(String namespace, String name) {
@@ -177,10 +169,7 @@ class PollingIT extends OnTestServer.Deployed {
     await().atMost(Duration.ofSeconds(20)).until(() -> git.infoRefsRequests(deleted) >= 2);
 
     gitRepos.delete("poll-stop", "deleted");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () -> gitwatch.get("health/ready").body().contains("\"gitrepos\":" + gitRepos.count()));
+    gitwatch.awaitGitRepos(gitRepos.count());
     int polls = git.infoRefsRequests(deleted);
     // A poll already in flight at the delete may still reach the server; nothing after it.
     await()

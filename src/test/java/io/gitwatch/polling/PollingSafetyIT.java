@@ -35,15 +35,7 @@ class PollingSafetyIT extends OnTestServer.Deployed {
   }
 
   Optional<GitRepoCondition> gitPolling(String namespace, String name) {
-    GitRepo gitRepo = gitRepos.get(namespace, name);
-    if (gitRepo == null
-        || gitRepo.getStatus() == null
-        || gitRepo.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    return gitRepo.getStatus().getConditions().stream()
-        .filter(c -> "GitPolling".equals(c.getType()))
-        .findFirst();
+    return gitRepos.condition(namespace, name, "GitPolling");
   }
 
   GitRepoCondition awaitFailure(String namespace, String name, Duration within) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gitwatch.gitrepo.GitRepoCondition;
-import io.gitwatch.gitrepo.GitRepoStatus;
 import io.gitwatch.testing.ApiServer;
 import io.gitwatch.testing.GitRepos;
 import io.gitwatch.testing.Gitwatch;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,18 +73,17 @@ class ReceiverUrlIT extends OnTestServer.Deployed {
 
   /** Waits for the GitRepo's receiver URL to be published, and returns its path. */
   String published(String namespace, String name) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> receiverCondition(namespace, name) != null);
-    return receiverCondition(namespace, name).getMessage().substring("POST ".length());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> receiverCondition(namespace, name).isPresent());
+    return receiverCondition(namespace, name)
+        .orElseThrow()
+        .getMessage()
+        .substring("POST ".length());
   }
 
-  GitRepoCondition receiverCondition(String namespace, String name) {
-    GitRepoStatus status = gitRepos.get(namespace, name).status();
-    return status.getConditions() == null
-        ? null
-        : status.getConditions().stream()
-            .filter(c -> "WebhookReceiver".equals(c.getType()))
-            .findFirst()
-            .orElse(null);
+  Optional<GitRepoCondition> receiverCondition(String namespace, String name) {
+    return gitRepos.condition(namespace, name, "WebhookReceiver");
   }
 
   static byte[] githubPush(String repoUrl, String sha) {
@@ -117,7 +116,7 @@ class ReceiverUrlIT extends OnTestServer.Deployed {
     String path = published(ns, "app");
 
     assertThat(path).isEqualTo("/hook/" + digest(ns, "app", "t0ken-" + ns));
-    GitRepoCondition condition = receiverCondition(ns, "app");
+    GitRepoCondition condition = receiverCondition(ns, "app").orElseThrow();
     assertThat(condition.getStatus()).isEqualTo("True");
     assertThat(condition.getReason()).isEqualTo("Published");
     await()
@@ -143,7 +142,7 @@ class ReceiverUrlIT extends OnTestServer.Deployed {
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(5))
-        .until(() -> receiverCondition(ns, "app") == null && receiverWrites(ns) == 0);
+        .until(() -> receiverCondition(ns, "app").isEmpty() && receiverWrites(ns) == 0);
   }
 
   long receiverWrites(String namespace) {
