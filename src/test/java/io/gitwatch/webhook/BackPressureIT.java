@@ -92,8 +92,8 @@ class BackPressureIT extends OnTestServer.Deployed {
   }
 
   /**
-   * A GitHub ping whose body is sent up to {@code sent} of {@code length} bytes, then one byte
-   * every second, as a slow client holds a delivery's slot.
+   * A GitHub ping whose body is sent up to {@code sent} of {@code length} bytes and no further, as
+   * a slow client holds a delivery's slot and bytes until the socket is closed.
    */
   private Socket halfSentDelivery(int length, int sent) throws IOException {
     Socket socket = new Socket("127.0.0.1", port);
