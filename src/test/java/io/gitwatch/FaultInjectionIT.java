@@ -8,24 +8,16 @@ import io.gitwatch.gitrepo.GitRepoCondition;
 import io.gitwatch.gitrepo.GitRepoStatus;
 import io.gitwatch.testing.ApiServer;
 import io.gitwatch.testing.GitRepos;
-import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.Gitwatch.Answer;
 import io.gitwatch.testing.LoopbackGitServer;
-import java.io.File;
-import java.nio.file.Path;
+import io.gitwatch.testing.OnTestServer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults injected into the parts Gitwatch depends on, with the WAR on a managed Liberty: the mock
@@ -34,36 +26,19 @@ import org.junit.jupiter.api.io.TempDir;
  * really failed, conditions and metrics that say what happened, no threads left behind, and no lost
  * update once the fault is gone.
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class FaultInjectionIT {
+class FaultInjectionIT extends OnTestServer.Deployed {
 
   static final String NAMESPACE = "faults";
   static final String SECRET = "faults-s3cret";
   // gitwatch.kubernetes.write-attempts, the default the test server runs with
   static final int WRITE_ATTEMPTS = 4;
 
-  @TempDir static Path repositories;
-  static LoopbackGitServer git;
-
-  final Gitwatch gitwatch = Gitwatch.testServer();
-  final ApiServer api = ApiServer.shared();
-  final GitRepos gitRepos = new GitRepos(api.client());
-
-  @Deployment(testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
+  @AutoClose static final LoopbackGitServer git = LoopbackGitServer.startInTemporaryDirectory();
 
   @BeforeAll
   static void gitServerAndSecret() {
-    git = LoopbackGitServer.start(repositories);
     new GitRepos(ApiServer.shared().client())
         .secret(NAMESPACE, "faults-hook", Map.of("github", SECRET));
-  }
-
-  @AfterAll
-  static void stopGitServer() {
-    git.close();
   }
 
   /** A GitRepo on a new loopback repository whose first commit it has already polled. */

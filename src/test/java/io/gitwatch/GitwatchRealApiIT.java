@@ -11,8 +11,8 @@ import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoSpec;
 import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
+import io.gitwatch.testing.OnTestServer;
 import io.gitwatch.testing.RealApiServer;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
@@ -75,7 +74,7 @@ class GitwatchRealApiIT {
             + kubeconfig
             + "\n"
             + "gitwatch.namespace=gitwatch\n";
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")))
+    return OnTestServer.builtWar()
         .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties");
   }
 

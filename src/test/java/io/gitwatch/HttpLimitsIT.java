@@ -2,20 +2,14 @@ package io.gitwatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gitwatch.testing.ApiServer;
+import io.gitwatch.testing.OnTestServer;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Liberty's HTTP limits from {@code liberty/server.xml} on the test server, which uses that file:
@@ -23,8 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the middle of its request are refused by Liberty before the application sees them. Each request
  * below would pass Liberty's defaults (32 KiB per header, 500 headers, 60 s per read).
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class HttpLimitsIT {
+class HttpLimitsIT extends OnTestServer.Deployed {
 
   private static final int PORT = Integer.getInteger("it.http.port", 19080);
   private static final String JSON_REQUEST =
@@ -35,11 +28,6 @@ class HttpLimitsIT {
       Content-Length: 2\r
       %s\r
       {}""";
-
-  @Deployment(testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
 
   @Test
   void aRequestWithProviderSizedHeadersReachesTheApplication() throws IOException {

@@ -3,11 +3,8 @@ package io.gitwatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gitwatch.testing.ApiServer;
-import io.gitwatch.testing.GitRepos;
-import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
-import java.io.File;
+import io.gitwatch.testing.OnTestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,13 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -36,26 +28,12 @@ import org.yaml.snakeyaml.Yaml;
  * {@code /metrics} on the test server, once a delivery has failed verification and a poll has
  * failed (Gitwatch creates those counters on first use).
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class MonitoringIT {
+class MonitoringIT extends OnTestServer.Deployed {
 
   private static final Path RULES =
       Path.of(System.getProperty("gitwatch.basedir", "."))
           .resolve("kubernetes/monitoring/prometheusrule.yaml");
-  static final LoopbackGitServer GIT = LoopbackGitServer.start(temporaryDirectory());
-
-  final Gitwatch gitwatch = Gitwatch.testServer();
-  final GitRepos gitRepos = new GitRepos(ApiServer.shared().client());
-
-  @Deployment(testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
-
-  @AfterAll
-  static void stopGitServer() {
-    GIT.close();
-  }
+  @AutoClose static final LoopbackGitServer GIT = LoopbackGitServer.startInTemporaryDirectory();
 
   @Test
   void everySeriesTheAlertsSelectIsExportedByTheApplication() {
@@ -230,14 +208,6 @@ class MonitoringIT {
         }
       }
       return expressions;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Path temporaryDirectory() {
-    try {
-      return Files.createTempDirectory("gitwatch-monitoring");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -3,11 +3,8 @@ package io.gitwatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gitwatch.testing.ApiServer;
-import io.gitwatch.testing.GitRepos;
-import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
-import java.io.File;
+import io.gitwatch.testing.OnTestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,14 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
-import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (timers firing into a stopped EJB module, informers calling beans that are gone) and the new
  * instance must work.
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class RedeployIT {
+class RedeployIT extends OnTestServer.DeployedByTest {
 
   static final String NAMESPACE = "redeploy";
   // An error or fatal message in messages.log: "... SourceClass   E CODE1234E: text".
@@ -45,16 +34,6 @@ class RedeployIT {
       Pattern.compile("\\s[EF] (?:[A-Z]{4,5}\\d{4}[EW]?:|.*Exception)");
 
   @TempDir Path repositories;
-  @ArquillianResource Deployer deployer;
-
-  final ApiServer api = ApiServer.shared();
-  final GitRepos gitRepos = new GitRepos(api.client());
-  final Gitwatch gitwatch = Gitwatch.testServer();
-
-  @Deployment(name = "gitwatch", managed = false, testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
 
   @Test
   void stopsWithoutAnErrorWhilePollingAndWatchingAndStartsAgain() throws Exception {
@@ -64,7 +43,7 @@ class RedeployIT {
       for (int i = 0; i < 20; i++) {
         gitRepos.create(NAMESPACE, "app-" + i, git.url("app"), s -> s.setPollingInterval("1s"));
       }
-      deployer.deploy("gitwatch");
+      deployer.deploy(WAR);
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> first.equals(commit("app-19")) && first.equals(commit("app-0")));
@@ -82,7 +61,7 @@ class RedeployIT {
                 return null;
               });
       try {
-        deployer.undeploy("gitwatch");
+        deployer.undeploy(WAR);
       } finally {
         editing.set(false);
         edits.get();
@@ -96,11 +75,11 @@ class RedeployIT {
           .noneMatch(line -> ERROR_LINE.matcher(line).find());
 
       String second = git.commit("app", "main");
-      deployer.deploy("gitwatch");
+      deployer.deploy(WAR);
       try {
         await().atMost(Duration.ofSeconds(60)).until(() -> second.equals(commit("app-7")));
       } finally {
-        deployer.undeploy("gitwatch");
+        deployer.undeploy(WAR);
         gitRepos.deleteAll(NAMESPACE);
       }
     }

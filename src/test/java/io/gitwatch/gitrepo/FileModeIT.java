@@ -3,41 +3,32 @@ package io.gitwatch.gitrepo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gitwatch.testing.ApiServer;
 import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
-import java.io.File;
+import io.gitwatch.testing.OnTestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Gitwatch with no cluster: the built WAR on the managed Liberty, switched to the file store by a
  * config source inside the deployment, polls a loopback repository and takes a signed webhook, and
  * both land in the manifest file.
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class FileModeIT {
+class FileModeIT extends OnTestServer {
 
-  static final Path DIR = temporaryDirectory();
-  static final LoopbackGitServer GIT = LoopbackGitServer.start(DIR.resolve("repositories"));
-  static final Path MANIFESTS = DIR.resolve("gitrepos");
-
-  final Gitwatch gitwatch = Gitwatch.testServer();
+  @AutoClose static final LoopbackGitServer GIT = LoopbackGitServer.startInTemporaryDirectory();
+  static final Path MANIFESTS = temporaryDirectory();
 
   @Deployment(testable = false)
-  static WebArchive war() throws IOException {
-    Files.createDirectories(MANIFESTS);
+  static WebArchive war() {
     // Ordinal 500 outranks the test server's environment, which selects the Kubernetes store.
     String config =
         "config_ordinal=500\n"
@@ -46,13 +37,8 @@ class FileModeIT {
             + MANIFESTS
             + "\n"
             + "gitwatch.namespace=cattle-fleet-system\n";
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")))
+    return builtWar()
         .addAsResource(new StringAsset(config), "META-INF/microprofile-config.properties");
-  }
-
-  @AfterAll
-  static void stopGitServer() {
-    GIT.close();
   }
 
   @Test

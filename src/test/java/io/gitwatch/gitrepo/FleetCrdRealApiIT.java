@@ -3,9 +3,6 @@ package io.gitwatch.gitrepo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -15,11 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,23 +73,21 @@ class FleetCrdRealApiIT {
     // Plays Fleet's controller: keeps rewriting its own conditions (Ready, Accepted, Stalled)
     // with merge patches of the whole list under its resourceVersion, as Fleet does, each one with
     // a new message, about 50 times a second.
-    AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger fleetWrites = new AtomicInteger();
     AtomicInteger lastLanded = new AtomicInteger();
-    ExecutorService fleet = Executors.newSingleThreadExecutor();
-    Future<?> fleetLoop =
-        fleet.submit(
+    ScheduledExecutorService fleet = Executors.newSingleThreadScheduledExecutor();
+    // Far busier than Fleet, which writes a GitRepo's status a few times per sync.
+    ScheduledFuture<?> fleetLoop =
+        fleet.scheduleWithFixedDelay(
             () -> {
-              while (running.get()) {
-                int write = fleetWrites.incrementAndGet();
-                if (fleetWritesItsConditions("race", "app", write)) {
-                  lastLanded.set(write);
-                }
-                // Far busier than Fleet, which writes a GitRepo's status a few times per sync.
-                Thread.sleep(20);
+              int write = fleetWrites.incrementAndGet();
+              if (fleetWritesItsConditions("race", "app", write)) {
+                lastLanded.set(write);
               }
-              return null;
-            });
+            },
+            0,
+            20,
+            TimeUnit.MILLISECONDS);
     int gitwatchWrites = 0;
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> fleetWrites.get() > 3);
@@ -107,9 +101,13 @@ class FleetCrdRealApiIT {
         gitwatchWrites++;
       }
     } finally {
-      running.set(false);
-      fleetLoop.get();
+      // Cancels the loop and lets its current write finish.
       fleet.shutdown();
+      assertThat(fleet.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+    // Only a write that failed (not one that met a 409) ends the loop before the shutdown.
+    if (!fleetLoop.isCancelled()) {
+      fleetLoop.get();
     }
     // Last, a write from the oldest copy, made before any of Fleet's conditions existed.
     var last = new GitRepoStatus();
@@ -135,24 +133,15 @@ class FleetCrdRealApiIT {
   @Test
   void readsFleetsRestrictionObjects() {
     api.namespace("tenant");
-    var restriction =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("fleet.cattle.io/v1alpha1")
-            .withKind("GitRepoRestriction")
-            .withNewMetadata()
-            .withNamespace("tenant")
-            .withName("only-github")
-            .endMetadata()
-            .build();
-    restriction
-        .getAdditionalProperties()
-        .putAll(
-            Map.of(
-                "allowedRepoPatterns",
-                List.of("^https://github\\.com/tenant/"),
-                "defaultClientSecretName",
-                "tenant-git"));
-    create(RestrictionInformers.GIT_REPO_RESTRICTIONS, restriction);
+    RestrictionObjects.gitRepoRestriction(
+        api.client(),
+        "tenant",
+        "only-github",
+        Map.of(
+            "allowedRepoPatterns",
+            List.of("^https://github\\.com/tenant/"),
+            "defaultClientSecretName",
+            "tenant-git"));
     KubernetesGitRepoStore store = store();
     await().atMost(Duration.ofSeconds(20)).until(store::isSynced);
 
@@ -204,28 +193,9 @@ class FleetCrdRealApiIT {
   }
 
   private KubernetesGitRepoStore store() {
-    KubernetesClient client = api.client();
-    var store = new KubernetesGitRepoStore();
-    store.client = client;
-    store.index = new GitRepoIndex();
-    store.watchNamespaces = Optional.empty();
-    store.writeAttempts = 10;
-    store.writeTimeout = Duration.ofSeconds(5);
-    store.secretCacheSeconds = 10;
-    store.namespace = "gitwatch";
-    store.start();
+    var store = KubernetesStores.start(api.client(), new GitRepoIndex());
     stores.add(store);
     return store;
-  }
-
-  private void create(
-      io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind,
-      GenericKubernetesResource resource) {
-    api.client()
-        .genericKubernetesResources(kind)
-        .inNamespace(resource.getMetadata().getNamespace())
-        .resource(resource)
-        .create();
   }
 
   private static GitRepo get(String namespace, String name) {

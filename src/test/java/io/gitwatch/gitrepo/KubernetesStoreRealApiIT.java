@@ -23,7 +23,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,15 +52,7 @@ class KubernetesStoreRealApiIT {
   }
 
   KubernetesGitRepoStore store(KubernetesClient client) {
-    var store = new KubernetesGitRepoStore();
-    store.client = client;
-    store.index = new GitRepoIndex();
-    store.watchNamespaces = Optional.empty();
-    store.writeAttempts = 4;
-    store.writeTimeout = Duration.ofSeconds(5);
-    store.secretCacheSeconds = 10;
-    store.namespace = "gitwatch";
-    store.start();
+    var store = KubernetesStores.start(client, new GitRepoIndex());
     stores.add(store);
     return store;
   }

@@ -5,58 +5,27 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.gitwatch.gitrepo.GitRepo;
-import io.gitwatch.testing.ApiServer;
-import io.gitwatch.testing.GitRepos;
 import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
-import java.io.File;
-import java.nio.file.Path;
+import io.gitwatch.testing.OnTestServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * After a verified webhook the remote decides: on the managed Liberty, with a real git server on
  * loopback whose requests are counted. The test server re-polls every second and gives a commit the
  * remote does not show 6 s. Every GitRepo here polls hourly, so what polls is the webhook.
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class AfterWebhookIT {
+class AfterWebhookIT extends OnTestServer.Deployed {
 
   static final String SECRET = "after-s3cret";
 
-  @TempDir static Path repositories;
-  static LoopbackGitServer git;
-
-  final Gitwatch gitwatch = Gitwatch.testServer();
-  final ApiServer api = ApiServer.shared();
-  final GitRepos gitRepos = new GitRepos(api.client());
-
-  @Deployment(testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
-
-  @BeforeAll
-  static void gitServer() {
-    git = LoopbackGitServer.start(repositories);
-  }
-
-  @AfterAll
-  static void stopGitServer() {
-    git.close();
-  }
+  @AutoClose static final LoopbackGitServer git = LoopbackGitServer.startInTemporaryDirectory();
 
   @Test
   void aCommitTheRemoteShowsSecondsLaterLandsInCommitWithinSeconds() {

@@ -5,55 +5,23 @@ import static org.awaitility.Awaitility.await;
 
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoCondition;
-import io.gitwatch.testing.ApiServer;
-import io.gitwatch.testing.GitRepos;
-import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
-import java.io.File;
-import java.nio.file.Path;
+import io.gitwatch.testing.OnTestServer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Polling on the managed Liberty, against fabric8's mock API server and a real git server on
  * loopback whose ls-remote requests are counted. The test server polls every 3 s by default and
  * every hour after a webhook.
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class PollingIT {
+class PollingIT extends OnTestServer.Deployed {
 
-  @TempDir static Path repositories;
-  static LoopbackGitServer git;
-
-  final Gitwatch gitwatch = Gitwatch.testServer();
-  final ApiServer api = ApiServer.shared();
-  final GitRepos gitRepos = new GitRepos(api.client());
-
-  @Deployment(testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
-
-  @BeforeAll
-  static void gitServer() {
-    git = LoopbackGitServer.start(repositories);
-  }
-
-  @AfterAll
-  static void stopGitServer() {
-    git.close();
-  }
+  @AutoClose static final LoopbackGitServer git = LoopbackGitServer.startInTemporaryDirectory();
 
   static String newRepository() {
     String name = "repo-" + UUID.randomUUID().toString().substring(0, 8);
@@ -67,15 +35,7 @@ class PollingIT {
   }
 
   Optional<GitRepoCondition> gitPolling(String namespace, String name) {
-    GitRepo gitRepo = gitRepos.get(namespace, name);
-    if (gitRepo == null
-        || gitRepo.getStatus() == null
-        || gitRepo.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    return gitRepo.getStatus().getConditions().stream()
-        .filter(c -> "GitPolling".equals(c.getType()))
-        .findFirst();
+    return gitRepos.condition(namespace, name, "GitPolling");
   }
 
   long statusWrites(String namespace, String name) {
@@ -209,10 +169,7 @@ class PollingIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> git.infoRefsRequests(deleted) >= 2);
 
     gitRepos.delete("poll-stop", "deleted");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () -> gitwatch.get("health/ready").body().contains("\"gitrepos\":" + gitRepos.count()));
+    gitwatch.awaitGitRepos(gitRepos.count());
     int polls = git.infoRefsRequests(deleted);
     // A poll already in flight at the delete may still reach the server; nothing after it.
     await()

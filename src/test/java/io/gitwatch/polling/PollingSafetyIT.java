@@ -6,27 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoCondition;
-import io.gitwatch.testing.ApiServer;
-import io.gitwatch.testing.GitRepos;
-import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
-import java.io.File;
+import io.gitwatch.testing.OnTestServer;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a tenant's GitRepo can make the poller do, on the managed Liberty in Kubernetes mode (mock
@@ -34,30 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * text in conditions or Events, and no slow remote that stalls the others or fails liveness. The
  * test server polls every 3 s, with a 5 s timeout, and denies 127.0.0.2 besides the defaults.
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class PollingSafetyIT {
+class PollingSafetyIT extends OnTestServer.Deployed {
 
-  @TempDir static Path repositories;
-  static LoopbackGitServer git;
-
-  final Gitwatch gitwatch = Gitwatch.testServer();
-  final ApiServer api = ApiServer.shared();
-  final GitRepos gitRepos = new GitRepos(api.client());
-
-  @Deployment(testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
-
-  @BeforeAll
-  static void gitServer() {
-    git = LoopbackGitServer.start(repositories);
-  }
-
-  @AfterAll
-  static void stopGitServer() {
-    git.close();
-  }
+  @AutoClose static final LoopbackGitServer git = LoopbackGitServer.startInTemporaryDirectory();
 
   static String newRepository() {
     String name = "safe-" + UUID.randomUUID().toString().substring(0, 8);
@@ -67,15 +35,7 @@ class PollingSafetyIT {
   }
 
   Optional<GitRepoCondition> gitPolling(String namespace, String name) {
-    GitRepo gitRepo = gitRepos.get(namespace, name);
-    if (gitRepo == null
-        || gitRepo.getStatus() == null
-        || gitRepo.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    return gitRepo.getStatus().getConditions().stream()
-        .filter(c -> "GitPolling".equals(c.getType()))
-        .findFirst();
+    return gitRepos.condition(namespace, name, "GitPolling");
   }
 
   GitRepoCondition awaitFailure(String namespace, String name, Duration within) {

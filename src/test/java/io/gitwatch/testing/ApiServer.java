@@ -179,7 +179,7 @@ public final class ApiServer {
    * Registers Fleet's own GitRepoRestriction and Policy CRDs (src/test/resources/fleet/crds.yaml),
    * as on a cluster that runs Fleet.
    */
-  public void installFleetRestrictionCrds() {
+  private void installFleetRestrictionCrds() {
     for (CustomResourceDefinition crd : fleetCrds()) {
       if (!crd.getSpec().getNames().getKind().equals("GitRepo")) {
         client.apiextensions().v1().customResourceDefinitions().resource(crd).create();

@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoCondition;
 import io.gitwatch.gitrepo.GitRepoSpec;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Creates GitRepos and Secrets in an API server the way a user would apply them. */
@@ -36,9 +38,17 @@ public final class GitRepos {
     return client.resources(GitRepo.class).inNamespace(namespace).withName(name).get();
   }
 
-  /**
-   * Sets labels on a GitRepo (a metadata edit: a change the informer sees, not one polling uses).
-   */
+  /** The GitRepo's condition of this type; empty while the GitRepo or the condition is absent. */
+  public Optional<GitRepoCondition> condition(String namespace, String name, String type) {
+    GitRepo gitRepo = get(namespace, name);
+    if (gitRepo == null || gitRepo.status().getConditions() == null) {
+      return Optional.empty();
+    }
+    return gitRepo.status().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
+  }
+
   /**
    * Sets labels as {@code kubectl label} does: a merge patch without a resourceVersion, so a status
    * write by Gitwatch in between is no conflict.

@@ -88,12 +88,17 @@ public final class Gitwatch {
   }
 
   /**
-   * Waits until the server's index holds exactly this many GitRepos (readiness reports the count).
+   * Waits until the server is ready, so deliveries are no longer refused as {@code not_ready} (the
+   * restrictions load after the GitRepos), and its index holds exactly this many GitRepos.
    */
   public void awaitGitRepos(int count) {
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> get("health/ready").body().contains("\"gitrepos\":" + count));
+        .until(
+            () -> {
+              Answer ready = get("health/ready");
+              return ready.status() == 200 && ready.body().contains("\"gitrepos\":" + count);
+            });
   }
 
   /**

@@ -17,12 +17,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -62,6 +64,8 @@ public final class LoopbackGitServer implements AutoCloseable {
   private static final String PREFIX = "/git/";
 
   private final Path root;
+  // A directory of its own, made by startInTemporaryDirectory and deleted by close.
+  private final boolean temporary;
   private final Server server;
   private final Map<String, AtomicInteger> infoRefs = new ConcurrentHashMap<>();
   private final Map<String, String> basicAuth = new ConcurrentHashMap<>();
@@ -72,8 +76,9 @@ public final class LoopbackGitServer implements AutoCloseable {
 
   private final String scheme;
 
-  private LoopbackGitServer(Path root, TestCertificate certificate) {
+  private LoopbackGitServer(Path root, TestCertificate certificate, boolean temporary) {
     this.root = root;
+    this.temporary = temporary;
     this.server = new Server();
     ServerConnector connector;
     if (certificate == null) {
@@ -120,12 +125,24 @@ public final class LoopbackGitServer implements AutoCloseable {
 
   /** Starts a server for the bare repositories under {@code root}. */
   public static LoopbackGitServer start(Path root) {
-    return start(new LoopbackGitServer(root, null));
+    return start(new LoopbackGitServer(root, null, false));
+  }
+
+  /**
+   * Starts a server in a new temporary directory, which {@link #close} deletes: for a test class's
+   * {@code @AutoClose static} field, where a {@code @TempDir} is not injected yet.
+   */
+  public static LoopbackGitServer startInTemporaryDirectory() {
+    try {
+      return start(new LoopbackGitServer(Files.createTempDirectory("gitwatch-git"), null, true));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Starts an HTTPS-only server presenting {@code certificate}. */
   public static LoopbackGitServer startTls(Path root, TestCertificate certificate) {
-    return start(new LoopbackGitServer(root, certificate));
+    return start(new LoopbackGitServer(root, certificate, false));
   }
 
   private static LoopbackGitServer start(LoopbackGitServer server) {
@@ -278,6 +295,15 @@ public final class LoopbackGitServer implements AutoCloseable {
       server.stop();
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the loopback git server", e);
+    }
+    if (temporary) {
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 

@@ -3,9 +3,8 @@ package io.gitwatch.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gitwatch.testing.ApiServer;
 import io.gitwatch.testing.Gitwatch;
-import java.io.File;
+import io.gitwatch.testing.OnTestServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -17,12 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Back-pressure on the test server (at most 8 deliveries at once, 2.5 MiB of bodies in flight, a 5
@@ -30,19 +24,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * bound, are answered 503 with Retry-After, in bounded time, and the service recovers. Slow clients
  * that send half a body hold a delivery's slot and bytes, as a real attacker would.
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class BackPressureIT {
+class BackPressureIT extends OnTestServer.Deployed {
 
   static final int SLOTS = 8;
   static final Duration QUEUE_WAIT = Duration.ofSeconds(2);
 
-  final Gitwatch gitwatch = Gitwatch.testServer();
   final int port = Integer.getInteger("it.http.port", 19080);
-
-  @Deployment(testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
 
   @Test
   void refusesADeliveryThatCannotStartWithinTheQueueWaitAndRecovers() throws Exception {
@@ -105,8 +92,8 @@ class BackPressureIT {
   }
 
   /**
-   * A GitHub ping whose body is sent up to {@code sent} of {@code length} bytes, then one byte
-   * every second, as a slow client holds a delivery's slot.
+   * A GitHub ping whose body is sent up to {@code sent} of {@code length} bytes and no further, as
+   * a slow client holds a delivery's slot and bytes until the socket is closed.
    */
   private Socket halfSentDelivery(int length, int sent) throws IOException {
     Socket socket = new Socket("127.0.0.1", port);

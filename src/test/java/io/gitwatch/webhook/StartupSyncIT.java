@@ -2,41 +2,19 @@ package io.gitwatch.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gitwatch.testing.ApiServer;
-import io.gitwatch.testing.GitRepos;
-import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.Gitwatch.Answer;
-import java.io.File;
+import io.gitwatch.testing.OnTestServer;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A delivery that arrives before the GitRepos are loaded is answered 503 with Retry-After and not
  * remembered, so the provider's redelivery, once they are loaded, lands.
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class StartupSyncIT {
+class StartupSyncIT extends OnTestServer.DeployedByTest {
 
   static final String SECRET = "startup-s3cret";
   static final String COMMIT = "5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5ea1";
-
-  @ArquillianResource Deployer deployer;
-
-  final ApiServer api = ApiServer.shared();
-  final GitRepos gitRepos = new GitRepos(api.client());
-  final Gitwatch gitwatch = Gitwatch.testServer();
-
-  @Deployment(name = "gitwatch", managed = false, testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
 
   @Test
   void aDeliveryBeforeTheGitReposAreLoadedIsRefusedAndItsRedeliveryLands() {
@@ -54,7 +32,7 @@ class StartupSyncIT {
     int loaded = gitRepos.count();
     api.stopAnswering();
     try {
-      deployer.deploy("gitwatch");
+      deployer.deploy(WAR);
       Answer early = gitwatch.pushToMain(repo, COMMIT, SECRET, "startup-1");
 
       assertThat(early.status()).isEqualTo(503);
@@ -70,7 +48,7 @@ class StartupSyncIT {
       assertThat(gitRepos.get("startup", "app").status().getWebhookCommit()).isEqualTo(COMMIT);
     } finally {
       api.answerAgain();
-      deployer.undeploy("gitwatch");
+      deployer.undeploy(WAR);
       gitRepos.delete("startup", "app");
     }
   }

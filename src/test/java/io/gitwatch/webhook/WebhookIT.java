@@ -10,7 +10,7 @@ import io.gitwatch.testing.Fixtures;
 import io.gitwatch.testing.GitRepos;
 import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.Gitwatch.Answer;
-import java.io.File;
+import io.gitwatch.testing.OnTestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,13 +22,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,21 +32,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The built WAR on a managed Liberty, against fabric8's mock API server: every row of the webhook
  * response table, observed from outside (status, body, GitRepo status, API writes).
  */
-@ExtendWith({ApiServer.Shared.class, ArquillianExtension.class})
-class WebhookIT {
+class WebhookIT extends OnTestServer.Deployed {
 
   static final String GLOBAL_SECRET = "global-s3cret";
   static final String SHA_A = "a".repeat(40);
   static final String SHA_B = "b".repeat(40);
-
-  final Gitwatch gitwatch = Gitwatch.testServer();
-  final ApiServer api = ApiServer.shared();
-  final GitRepos gitRepos = new GitRepos(api.client());
-
-  @Deployment(testable = false)
-  static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-  }
 
   @BeforeAll
   static void globalSecret() {
