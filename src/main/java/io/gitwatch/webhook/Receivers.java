@@ -126,9 +126,19 @@ public class Receivers {
         writer.publish(gitRepo.get(), after);
       }
     } catch (StoreUnavailable e) {
-      LOG.fine(() -> "Receiver URL of " + id + " not refreshed: " + e.getMessage());
+      // The message may name spec.webhookSecret, which a tenant writes: escaped, like all such
+      // text.
+      LOG.fine(
+          () ->
+              "Receiver URL of "
+                  + DeliveryLog.escape(id.toString())
+                  + " not refreshed: "
+                  + DeliveryLog.escape(e.getMessage()));
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Refreshing the receiver URL of " + id + " failed", e);
+      LOG.log(
+          Level.WARNING,
+          "Refreshing the receiver URL of " + DeliveryLog.escape(id.toString()) + " failed",
+          e);
     }
   }
 
