@@ -3,9 +3,11 @@ package io.gitwatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
 import io.gitwatch.testing.OnTestServer;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A rolling update as Liberty sees it: the WAR is stopped while it polls, holds the Lease and
- * receives GitRepo changes, then started again. The stop must leave no error in Liberty's log
- * (timers firing into a stopped EJB module, informers calling beans that are gone) and the new
- * instance must work.
+ * A rolling update as Liberty sees it: the WAR is stopped while it polls, holds the Lease, receives
+ * GitRepo changes and reads deliveries, then started again. The stop must leave no error in
+ * Liberty's log (timers firing into a stopped EJB module, informers calling beans that are gone)
+ * and the new instance must work.
  */
 class RedeployIT extends OnTestServer.DeployedByTest {
 
@@ -32,6 +34,8 @@ class RedeployIT extends OnTestServer.DeployedByTest {
   // An error or fatal message in messages.log: "... SourceClass   E CODE1234E: text".
   static final Pattern ERROR_LINE =
       Pattern.compile("\\s[EF] (?:[A-Z]{4,5}\\d{4}[EW]?:|.*Exception)");
+
+  static final byte[] PING = "{\"zen\":\"hi\",\"hook_id\":1}".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path repositories;
 
@@ -49,6 +53,28 @@ class RedeployIT extends OnTestServer.DeployedByTest {
           .until(() -> first.equals(commit("app-19")) && first.equals(commit("app-0")));
 
       long logBefore = Files.size(messagesLog());
+      // Deliveries answered just before it stops, and two in progress when it stops: their
+      // workers and queue-wait deadlines go with the application, none fires into it afterwards.
+      for (int i = 0; i < 10; i++) {
+        assertThat(
+                gitwatch
+                    .postJson(
+                        PING,
+                        Map.of(
+                            "X-GitHub-Event",
+                            "ping",
+                            "X-GitHub-Delivery",
+                            "redeploy-" + i,
+                            "X-Hub-Signature-256",
+                            Gitwatch.githubSignature("unused", PING)))
+                    .status())
+            .isEqualTo(200);
+      }
+      List<Socket> inProgress =
+          List.of(gitwatch.halfSentDelivery(1000, 10), gitwatch.halfSentDelivery(1000, 10));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> gitwatch.metric("gitwatch_webhook_in_flight") >= 2);
       // GitRepo changes keep arriving while the application stops, as in a busy cluster.
       AtomicBoolean editing = new AtomicBoolean(true);
       ExecutorService editor = Executors.newSingleThreadExecutor();
@@ -66,13 +92,22 @@ class RedeployIT extends OnTestServer.DeployedByTest {
         editing.set(false);
         edits.get();
         editor.shutdown();
+        for (Socket socket : inProgress) {
+          socket.close();
+        }
       }
-      List<String> stopLines = linesSince(logBefore);
-
-      assertThat(stopLines)
+      assertThat(linesSince(logBefore))
           .as("messages.log while the application stopped")
-          .anySatisfy(line -> assertThat(line).contains("CWWKZ0009I"))
-          .noneMatch(line -> ERROR_LINE.matcher(line).find());
+          .anySatisfy(line -> assertThat(line).contains("CWWKZ0009I"));
+      // Nor afterwards: a task left scheduled by the application fails once it is gone (the test
+      // server's queue wait is 2 s).
+      await()
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(6))
+          .until(
+              () ->
+                  linesSince(logBefore).stream()
+                      .noneMatch(line -> ERROR_LINE.matcher(line).find()));
 
       String second = git.commit("app", "main");
       deployer.deploy(WAR);

@@ -38,6 +38,24 @@ public final class Gitwatch {
         URI.create("http://127.0.0.1:" + Integer.getInteger("it.http.port", 19080) + "/"));
   }
 
+  /**
+   * A GitHub ping that stops after {@code sent} of its {@code length} bytes: the worker that reads
+   * it holds its slot until the socket is closed or Liberty's read timeout ends it.
+   */
+  public java.net.Socket halfSentDelivery(int length, int sent) throws IOException {
+    var socket = new java.net.Socket(base.getHost(), base.getPort());
+    var out = socket.getOutputStream();
+    String head =
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "X-GitHub-Event: ping\r\nX-GitHub-Delivery: slow\r\nContent-Length: "
+            + length
+            + "\r\n\r\n";
+    out.write(head.getBytes(StandardCharsets.US_ASCII));
+    out.write(("{\"zen\":\"" + "x".repeat(sent - 8)).getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return socket;
+  }
+
   /** A response: status and body. */
   public record Answer(int status, String body, java.net.http.HttpHeaders headers) {
     public JsonObject json() {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.OnTestServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +37,7 @@ class BackPressureIT extends OnTestServer.Deployed {
     List<Socket> stalled = new ArrayList<>();
     try {
       for (int i = 0; i < SLOTS; i++) {
-        stalled.add(halfSentDelivery(1000, 10));
+        stalled.add(gitwatch.halfSentDelivery(1000, 10));
       }
       // All eight taken: each is being worked on (reading its body), none only queued.
       await()
@@ -73,8 +72,8 @@ class BackPressureIT extends OnTestServer.Deployed {
     List<Socket> stalled = new ArrayList<>();
     try {
       // Two deliveries of nearly 1 MiB each stop just short of their end: 2 MiB held.
-      stalled.add(halfSentDelivery(1_040_000, 1_000_000));
-      stalled.add(halfSentDelivery(1_040_000, 1_000_000));
+      stalled.add(gitwatch.halfSentDelivery(1_040_000, 1_000_000));
+      stalled.add(gitwatch.halfSentDelivery(1_040_000, 1_000_000));
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> gitwatch.metric("gitwatch_webhook_bytes_in_flight") >= 2_000_000);
@@ -89,24 +88,6 @@ class BackPressureIT extends OnTestServer.Deployed {
       closeAll(stalled);
     }
     assertThat(post(largePing(1_000_000)).statusCode()).isEqualTo(200);
-  }
-
-  /**
-   * A GitHub ping whose body is sent up to {@code sent} of {@code length} bytes and no further, as
-   * a slow client holds a delivery's slot and bytes until the socket is closed.
-   */
-  private Socket halfSentDelivery(int length, int sent) throws IOException {
-    Socket socket = new Socket("127.0.0.1", port);
-    OutputStream out = socket.getOutputStream();
-    String head =
-        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            + "X-GitHub-Event: ping\r\nX-GitHub-Delivery: slow\r\nContent-Length: "
-            + length
-            + "\r\n\r\n";
-    out.write(head.getBytes(StandardCharsets.US_ASCII));
-    out.write(("{\"zen\":\"" + "x".repeat(sent - 8)).getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    return socket;
   }
 
   private static byte[] ping() {
