@@ -119,11 +119,6 @@ public class AfterWebhook {
     follow(List.of(new Target(triggered.gitRepo(), null)));
   }
 
-  /** How many repositories have GitRepos waiting for their remote. */
-  public int following() {
-    return follows.size();
-  }
-
   private static boolean changesNothing(GitRepoStatus status, String commit) {
     return commit != null
         && commit.equalsIgnoreCase(status.getWebhookCommit())
