@@ -153,11 +153,6 @@ public class FileGitRepoStore implements GitRepoStore {
   }
 
   @Override
-  public Optional<Map<String, String>> secret(String namespace, String name) {
-    return storedSecret(namespace, name).map(StoredSecret::data);
-  }
-
-  @Override
   public Optional<StoredSecret> storedSecret(String namespace, String name) {
     return Optional.ofNullable(secrets.get(namespace + "/" + name));
   }

@@ -21,8 +21,14 @@ public interface GitRepoStore {
    */
   boolean patchStatus(GitRepo gitRepo, GitRepoStatus patch);
 
-  /** The data of a Secret, decoded to UTF-8 strings, or empty when it does not exist. */
-  Optional<Map<String, String>> secret(String namespace, String name);
+  /**
+   * The data of a Secret, decoded to UTF-8 strings, or empty when it does not exist.
+   *
+   * @throws StoreUnavailable when the store cannot be read
+   */
+  default Optional<Map<String, String>> secret(String namespace, String name) {
+    return storedSecret(namespace, name).map(StoredSecret::data);
+  }
 
   /**
    * A Secret with its type, or empty when it does not exist: polling credentials are used only as

@@ -176,11 +176,6 @@ public class KubernetesGitRepoStore implements GitRepoStore {
   }
 
   @Override
-  public Optional<Map<String, String>> secret(String namespace, String name) {
-    return storedSecret(namespace, name).map(StoredSecret::data);
-  }
-
-  @Override
   public Optional<StoredSecret> storedSecret(String namespace, String name) {
     return reads.secret(namespace, name);
   }

@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +71,6 @@ public class AfterWebhook {
   @ConfigProperty(name = "gitwatch.webhook.max-concurrent-polls", defaultValue = "4")
   int maxConcurrentPolls;
 
-  private static final Duration PREPARATION = Duration.ofMillis(500);
-
   private ScheduledThreadPoolExecutor rounds;
   private final Map<String, Follow> follows = new ConcurrentHashMap<>();
 
@@ -100,22 +99,16 @@ public class AfterWebhook {
 
   /** Runs on the request thread after the status writes: it only queues. */
   public void onPushed(@Observes Pushed pushed) {
-    // Rounds start once all of the delivery's GitRepos wait, so that those of one repository are
-    // in one round and share its ls-remote.
-    Map<String, Follow> toStart = new LinkedHashMap<>();
+    List<Target> toFollow = new ArrayList<>();
     for (Target target : pushed.targets()) {
-      GitRepo gitRepo = target.gitRepo();
       String commit = target.update() == null ? null : target.update().commit();
-      if (changesNothing(gitRepo.status(), commit)) {
+      if (changesNothing(target.gitRepo().status(), commit)) {
         metrics.counter("gitwatch_webhook_polls_skipped").inc();
-        continue;
+      } else {
+        toFollow.add(target);
       }
-      if (!PollingInterval.contactsRemote(gitRepo)) {
-        continue;
-      }
-      follow(gitRepo, commit, toStart);
     }
-    toStart.forEach((repository, follow) -> submit(repository, follow, Duration.ZERO));
+    follow(toFollow);
   }
 
   /**
@@ -123,16 +116,7 @@ public class AfterWebhook {
    * remote is written and the GitRepo waits no more.
    */
   public void onTriggered(@Observes Triggered triggered) {
-    if (PollingInterval.contactsRemote(triggered.gitRepo())) {
-      Map<String, Follow> toStart = new LinkedHashMap<>();
-      follow(triggered.gitRepo(), null, toStart);
-      toStart.forEach((repository, follow) -> submit(repository, follow, Duration.ZERO));
-    }
-  }
-
-  /** How many repositories have GitRepos waiting for their remote. */
-  public int following() {
-    return follows.size();
+    follow(List.of(new Target(triggered.gitRepo(), null)));
   }
 
   private static boolean changesNothing(GitRepoStatus status, String commit) {
@@ -141,22 +125,34 @@ public class AfterWebhook {
         && commit.equalsIgnoreCase(status.getCommit());
   }
 
-  private void follow(GitRepo gitRepo, String commit, Map<String, Follow> toStart) {
-    String repository = repository(gitRepo);
-    Follow follow = follows.computeIfAbsent(repository, r -> new Follow());
-    synchronized (follow) {
-      // A newer push replaces what an older one waited for: the newest expectation is the one.
-      follow.waiting.put(
-          gitRepo.id(), new Waiting(commit, System.nanoTime() + propagationTimeout.toNanos()));
-      if (follow.running) {
-        if (!toStart.containsKey(repository)) {
+  /**
+   * Makes the GitRepos wait for their remote to show the commit of their update (none: any answer
+   * will do), then starts the rounds that are not running: only once all of them wait, so that
+   * those of one repository are in one round and share its ls-remote.
+   */
+  private void follow(List<Target> targets) {
+    Map<String, Follow> toStart = new LinkedHashMap<>();
+    for (Target target : targets) {
+      GitRepo gitRepo = target.gitRepo();
+      if (!PollingInterval.contactsRemote(gitRepo)) {
+        continue;
+      }
+      String commit = target.update() == null ? null : target.update().commit();
+      String repository = repository(gitRepo);
+      Follow follow = follows.computeIfAbsent(repository, r -> new Follow());
+      synchronized (follow) {
+        // A newer push replaces what an older one waited for: the newest expectation is the one.
+        follow.waiting.put(
+            gitRepo.id(), new Waiting(commit, System.nanoTime() + propagationTimeout.toNanos()));
+        if (!follow.running) {
+          follow.running = true;
+          toStart.put(repository, follow);
+        } else if (!toStart.containsKey(repository)) {
           follow.again = true; // a round is running: one more follows it
         }
-        return;
       }
-      follow.running = true;
     }
-    toStart.put(repository, follow);
+    toStart.forEach((repository, follow) -> submit(repository, follow, Duration.ZERO));
   }
 
   private void submit(String repository, Follow follow, Duration delay) {
@@ -210,12 +206,9 @@ public class AfterWebhook {
    *     time is up
    */
   private boolean decide(GitRepo gitRepo, Waiting waiting, long roundStart) {
-    // The age is counted when the answer is looked up, after this GitRepo's restrictions and
-    // credentials were read, which takes longer for some GitRepos than for the one whose poll
-    // started the round's ls-remote: allow for that, or the round would ask the remote again.
-    Duration fresh =
-        Duration.ofNanos(Math.max(1, System.nanoTime() - roundStart)).plus(PREPARATION);
-    Poller.Outcome outcome = poller.poll(gitRepo, fresh, Poller.ANY_TERM);
+    // Any ls-remote that started in this round began after the push: its answer will do, however
+    // long each GitRepo's restrictions and credentials took to read before it was looked up.
+    Poller.Outcome outcome = poller.poll(gitRepo, roundStart, Poller.ANY_TERM);
     long now = System.nanoTime();
     boolean expired = now - waiting.deadlineNanos() >= 0;
     // A write that fails (the API server is away) is tried again in the next rounds, for as long

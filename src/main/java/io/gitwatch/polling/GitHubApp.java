@@ -24,9 +24,10 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * in PEM, PKCS#1 or PKCS#8). It signs the app's JSON Web Tokens; {@link GitHubAppTokens} exchanges
  * them for installation tokens. {@link #toString()} shows no key.
  *
+ * @param pem the private key, parsed only to sign: a poll that finds a current token costs none
  * @param fingerprint SHA-256 of the ids and the key: equal only for the very same credentials
  */
-record GitHubApp(long appId, long installationId, PrivateKey key, String fingerprint) {
+record GitHubApp(long appId, long installationId, String pem, String fingerprint) {
 
   static final String APP_ID = "github_app_id";
   static final String INSTALLATION_ID = "github_app_installation_id";
@@ -52,12 +53,17 @@ record GitHubApp(long appId, long installationId, PrivateKey key, String fingerp
     long appId = id(data.get(APP_ID), APP_ID);
     long installationId = id(data.get(INSTALLATION_ID), INSTALLATION_ID);
     String pem = data.get(PRIVATE_KEY);
-    PrivateKey key = rsaKey(pem);
-    return new GitHubApp(appId, installationId, key, fingerprint(appId, installationId, pem));
+    return new GitHubApp(appId, installationId, pem, fingerprint(appId, installationId, pem));
   }
 
-  /** The app's JWT (RS256): issued 60 s ago, for 9 minutes, by the app. */
+  /**
+   * The app's JWT (RS256): issued 60 s ago, for 9 minutes, by the app.
+   *
+   * @throws RemoteHeadsException reason CredentialsUnusable when the key is not an RSA private key,
+   *     never quoting it
+   */
   String jwt(Instant now) {
+    PrivateKey key = rsaKey(pem);
     String header =
         Json.createObjectBuilder().add("alg", "RS256").add("typ", "JWT").build().toString();
     String claims =

@@ -44,13 +44,6 @@ public class PollCredentials {
 
   private GitHubAppTokens gitHubApps;
 
-  /**
-   * Which Secret holds a GitRepo's credentials.
-   *
-   * @param explicit named by the GitRepo (missing: a failure), not a default (missing: anonymous)
-   */
-  public record SecretName(String name, boolean explicit) {}
-
   @PostConstruct
   void init() {
     gitHubApps =
@@ -62,55 +55,36 @@ public class PollCredentials {
   }
 
   /**
-   * The one place that names a GitRepo's credentials Secret: {@code spec.clientSecretName}, else
-   * the {@code defaultClientSecretName} of its namespace's restriction objects (as Fleet applies
-   * it), else none (anonymous). Fleet's own {@code gitcredential} is not read: it would cost every
-   * GitRepo without credentials an API call per poll.
-   */
-  public Optional<SecretName> secretName(GitRepo gitRepo, Admission admission) {
-    String named = gitRepo.spec().getClientSecretName();
-    if (named != null && !named.isBlank()) {
-      return Optional.of(new SecretName(named.strip(), true));
-    }
-    String byDefault = admission.clientSecretName();
-    if (byDefault != null && !byDefault.isBlank()) {
-      // Fleet writes the default into the spec, so a missing one fails there as a named one does.
-      return Optional.of(new SecretName(byDefault.strip(), true));
-    }
-    return Optional.empty();
-  }
-
-  /**
+   * The GitRepo's credentials from the Secret its admission names ({@code spec.clientSecretName},
+   * else the namespace's default, as Fleet applies it), or none (anonymous) when it names none.
+   * Fleet's own {@code gitcredential} is not read: it would cost every GitRepo without credentials
+   * an API call per poll.
+   *
    * @throws RemoteHeadsException reason CredentialsUnusable (missing or unusable Secret), or
    *     CredentialsUnavailable (the store did not answer), or a GitHub App token failure
    */
   public Credentials of(GitRepo gitRepo, Admission admission) {
-    Optional<SecretName> name = secretName(gitRepo, admission);
-    if (name.isEmpty()) {
+    String name = admission.clientSecretName();
+    if (name == null || name.isBlank()) {
       return Credentials.none();
     }
-    SecretName secretName = name.get();
+    name = name.strip();
     String secretNamespace = gitRepo.getMetadata().getNamespace();
     Optional<StoredSecret> secret;
     try {
-      secret = store.storedSecret(secretNamespace, secretName.name());
+      secret = store.storedSecret(secretNamespace, name);
     } catch (StoreUnavailable e) {
       throw new RemoteHeadsException(
           FailureReason.CREDENTIALS_UNAVAILABLE,
-          "the credentials Secret " + secretName.name() + " could not be read");
+          "the credentials Secret " + name + " could not be read");
     }
     if (secret.isEmpty()) {
-      if (secretName.explicit()) {
-        throw new RemoteHeadsException(
-            FailureReason.CREDENTIALS_UNUSABLE,
-            "clientSecretName "
-                + secretName.name()
-                + " does not exist in namespace "
-                + secretNamespace);
-      }
-      return Credentials.none();
+      // Fleet writes a default into the spec, so a missing one fails there as a named one does.
+      throw new RemoteHeadsException(
+          FailureReason.CREDENTIALS_UNUSABLE,
+          "clientSecretName " + name + " does not exist in namespace " + secretNamespace);
     }
-    Credentials credentials = fromSecret(secretName, secret.get());
+    Credentials credentials = fromSecret(name, secret.get());
     if (credentials.kind() == Credentials.Kind.SSH && credentials.knownHosts() == null) {
       String fleetWide = knownHosts();
       if (fleetWide != null) {
@@ -120,21 +94,13 @@ public class PollCredentials {
     return credentials;
   }
 
-  private Credentials fromSecret(SecretName name, StoredSecret secret) {
+  private Credentials fromSecret(String name, StoredSecret secret) {
     if (!Credentials.BASIC_AUTH.equals(secret.type())
         && !Credentials.SSH_AUTH.equals(secret.type())
         && GitHubApp.isAppSecret(secret.data())) {
       return gitHubApps.credentials(GitHubApp.fromSecret(secret.data()));
     }
-    try {
-      return Credentials.fromSecret(name.name(), secret.type(), secret.data());
-    } catch (RemoteHeadsException e) {
-      if (!name.explicit() && e.reason() == FailureReason.CREDENTIALS_UNUSABLE) {
-        // Fleet sends nothing for a default Secret it cannot use, and neither do we.
-        return Credentials.none();
-      }
-      throw e;
-    }
+    return Credentials.fromSecret(name, secret.type(), secret.data());
   }
 
   /** Fleet's {@code known-hosts} ConfigMap, or null when there is none or it is empty. */

@@ -187,8 +187,8 @@ public class PollScheduler {
     boolean busy = false;
     try {
       // Share a recent ls-remote of the same repository: one answer lists every branch and tag.
-      Duration sharing = interval(gitRepo).multipliedBy(9).dividedBy(10);
-      succeeded = poller.poll(gitRepo, sharing, term).succeeded();
+      long sharing = interval(gitRepo).multipliedBy(9).dividedBy(10).toNanos();
+      succeeded = poller.poll(gitRepo, System.nanoTime() - sharing, term).succeeded();
     } catch (RemoteHeads.Busy e) {
       busy = true; // the repository's ls-remote is in flight: come back for its answer
     } catch (RuntimeException e) {

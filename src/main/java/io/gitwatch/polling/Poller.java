@@ -105,15 +105,16 @@ public class Poller {
   /**
    * Polls the GitRepo and records what the remote said.
    *
-   * @param maxAge how old a shared ls-remote answer may be; zero asks the remote now
+   * @param sharedSinceNanos the {@link System#nanoTime()} instant from which on a started ls-remote
+   *     of the same repository is shared; now asks the remote now
    * @param term the Lease term a scheduled poll runs in, or {@link #ANY_TERM}
    * @throws RemoteHeads.Busy when the repository's ls-remote is in flight, or every slot is taken:
    *     nothing happened, try again soon
    */
-  public Outcome poll(GitRepo gitRepo, Duration maxAge, long term) {
+  public Outcome poll(GitRepo gitRepo, long sharedSinceNanos, long term) {
     Instant at = Instant.now();
     long start = System.nanoTime();
-    Polled result = ask(gitRepo, maxAge, at);
+    Polled result = ask(gitRepo, sharedSinceNanos, at);
     String outcome = result.succeeded() ? "success" : "failure";
     boolean recorded = false;
     if (term != ANY_TERM && !lease.holds(term)) {
@@ -144,7 +145,7 @@ public class Poller {
     return lastSuccess;
   }
 
-  private Polled ask(GitRepo gitRepo, Duration maxAge, Instant at) {
+  private Polled ask(GitRepo gitRepo, long sharedSinceNanos, Instant at) {
     try {
       Admission admission =
           store.restrictions(gitRepo.getMetadata().getNamespace()).admit(gitRepo.spec());
@@ -154,7 +155,7 @@ public class Poller {
       }
       remoteHeads.check(gitRepo.spec().getRepo()); // refused before any Secret is read
       Credentials auth = credentials.of(gitRepo, admission);
-      Head head = remoteHeads.poll(gitRepo.spec(), auth, maxAge);
+      Head head = remoteHeads.poll(gitRepo.spec(), auth, sharedSinceNanos);
       return Polled.found(
           gitRepo, at, head.commit(), PollingInterval.problem(gitRepo.spec()).orElse(null));
     } catch (RemoteHeadsException e) {

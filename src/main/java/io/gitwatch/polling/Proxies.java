@@ -209,11 +209,17 @@ final class Proxies {
     String password = null;
     if (uri.getRawUserInfo() != null) {
       String[] parts = uri.getRawUserInfo().split(":", 2);
-      user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
-      password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
+      user = unescape(parts[0]);
+      password = parts.length > 1 ? unescape(parts[1]) : "";
     }
     return new Route(
         new Proxy(type, InetSocketAddress.createUnresolved(uri.getHost(), port)), user, password);
+  }
+
+  // Percent-escapes only, as Go reads a URL's user info: a '+' is a plus, not a space (URLDecoder
+  // decodes forms). The URI parser has already refused a malformed escape.
+  private static String unescape(String raw) {
+    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private static RemoteHeadsException unusable(String variable, String why) {

@@ -100,12 +100,12 @@ public class RemoteHeads {
 
   /**
    * As {@link #resolve}, sharing the answer (refs or failure) of a call to the same repository that
-   * started at most {@code maxAge} ago.
+   * started at {@code sharedSinceNanos} (a {@link System#nanoTime()} instant) or later.
    *
    * @throws Busy when the call of this repository is in flight (come back for its answer), or the
    *     remote would have to be asked and every slot is taken
    */
-  public Head poll(GitRepoSpec spec, Credentials credentials, Duration maxAge) {
+  public Head poll(GitRepoSpec spec, Credentials credentials, long sharedSinceNanos) {
     URIish uri = lsRemote.check(spec.getRepo());
     String revision = spec.getRevision();
     if (isSet(revision) && FULL_SHA.matcher(revision.strip()).matches()) {
@@ -116,7 +116,7 @@ public class RemoteHeads {
     Refs refs =
         shared.get(
             key(uri, credentials, options),
-            maxAge,
+            sharedSinceNanos,
             () -> lsRemote.call(spec.getRepo(), credentials, options));
     return pick(refs, spec);
   }

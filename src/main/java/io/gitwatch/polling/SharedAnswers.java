@@ -1,6 +1,5 @@
 package io.gitwatch.polling;
 
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,17 +47,16 @@ final class SharedAnswers {
   }
 
   /**
-   * Refs of {@code key} from a call that started at most {@code maxAge} ago, kept or made now by
-   * {@code lsRemote}.
+   * Refs of {@code key} from a call that started at {@code sinceNanos} or later (a {@link
+   * System#nanoTime()} instant), kept or made now by {@code lsRemote}.
    *
    * @throws RemoteHeads.Busy when the call of this key is in flight (its answer will be kept), or a
    *     call must be made and every slot is taken
    * @throws RemoteHeadsException the failure of the call whose answer is shared
    */
-  Refs get(Key key, Duration maxAge, Supplier<Refs> lsRemote) {
-    long oldest = System.nanoTime() - maxAge.toNanos();
+  Refs get(Key key, long sinceNanos, Supplier<Refs> lsRemote) {
     Answer answer = answers.get(key);
-    if (answer != null && !maxAge.isZero() && answer.startedNanos() - oldest >= 0) {
+    if (answer != null && answer.startedNanos() - sinceNanos >= 0) {
       return answer.get();
     }
     long started = System.nanoTime();

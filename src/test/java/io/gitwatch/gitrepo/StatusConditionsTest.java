@@ -1,6 +1,7 @@
 package io.gitwatch.gitrepo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -63,6 +64,23 @@ class StatusConditionsTest {
     assertThat(status.getConditions())
         .extracting(GitRepoCondition::getType)
         .containsExactly("Ready");
+  }
+
+  @Test
+  void aStaleCopysConditionIsMergedIntoWhatOthersWroteSince() {
+    gitRepos.create("team", "app", "https://github.com/team/app", spec -> {});
+    GitRepo copy = gitRepos.get("team", "app");
+    fleetWrites(
+        "[{\"type\":\"GitPolling\",\"status\":\"False\"},{\"type\":\"Ready\",\"status\":\"True\"}]");
+
+    store.patchStatus(copy, gitPolling("True"));
+
+    // The copy's resourceVersion is refused (409); the list is merged again into the stored one.
+    var conditions = lastPatch().status().getConditions();
+    assertThat(conditions)
+        .as(api.writes().toString())
+        .extracting(GitRepoCondition::getType, GitRepoCondition::getStatus)
+        .containsExactly(tuple("GitPolling", "True"), tuple("Ready", "True"));
   }
 
   /** The last status patch the API server received, as a GitRepo. */

@@ -121,21 +121,20 @@ class BoundedRemoteCallsTest {
     RemoteHeads remoteHeads = remoteHeads(1 << 20, 4);
     String withGit = git.url(repo);
     String withoutGit = withGit.substring(0, withGit.length() - ".git".length());
-    Duration window = Duration.ofMinutes(1);
-    assertThat(remoteHeads.poll(spec(withGit), Credentials.none(), window).commit())
+    long since = System.nanoTime();
+    assertThat(remoteHeads.poll(spec(withGit), Credentials.none(), since).commit()).isEqualTo(head);
+    assertThat(remoteHeads.poll(spec(withoutGit), Credentials.none(), since).commit())
         .isEqualTo(head);
-    assertThat(remoteHeads.poll(spec(withoutGit), Credentials.none(), window).commit())
-        .isEqualTo(head);
-    assertThat(remoteHeads.poll(spec(withGit + "/"), Credentials.none(), window).commit())
+    assertThat(remoteHeads.poll(spec(withGit + "/"), Credentials.none(), since).commit())
         .isEqualTo(head);
     assertThat(git.infoRefsRequests(repo)).isOne();
 
     // Other credentials are another key: never someone else's answer.
-    assertThat(remoteHeads.poll(spec(withGit), Credentials.basic("u", "p"), window).commit())
+    assertThat(remoteHeads.poll(spec(withGit), Credentials.basic("u", "p"), since).commit())
         .isEqualTo(head);
     assertThat(git.infoRefsRequests(repo)).isEqualTo(2);
-    // Zero age asks the remote now.
-    remoteHeads.poll(spec(withGit), Credentials.none(), Duration.ZERO);
+    // An answer that started before the instant given is not shared: the remote is asked now.
+    remoteHeads.poll(spec(withGit), Credentials.none(), System.nanoTime());
     assertThat(git.infoRefsRequests(repo)).isEqualTo(3);
   }
 
@@ -146,12 +145,12 @@ class BoundedRemoteCallsTest {
     git.createRepository(healthy);
     String healthyHead = git.commit(healthy, "main");
     RemoteHeads remoteHeads = remoteHeads(1 << 20, 2);
-    Duration window = Duration.ofMinutes(1);
+    long since = System.nanoTime();
     CompletableFuture<Object> first =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return remoteHeads.poll(spec(git.url(repo)), Credentials.none(), window);
+                return remoteHeads.poll(spec(git.url(repo)), Credentials.none(), since);
               } catch (RuntimeException e) {
                 return e;
               }
@@ -161,14 +160,15 @@ class BoundedRemoteCallsTest {
 
       // Nineteen more GitRepos of the repository: none queues a call or waits holding a thread.
       for (int i = 0; i < 19; i++) {
-        assertThatThrownBy(() -> remoteHeads.poll(spec(git.url(repo)), Credentials.none(), window))
+        assertThatThrownBy(() -> remoteHeads.poll(spec(git.url(repo)), Credentials.none(), since))
             .isInstanceOf(RemoteHeads.Busy.class);
       }
       // Two slots: the slow repository holds one, however many GitRepos it has.
       Head other =
           assertTimeoutPreemptively(
               Duration.ofSeconds(10),
-              () -> remoteHeads.poll(spec(git.url(healthy)), Credentials.none(), Duration.ZERO));
+              () ->
+                  remoteHeads.poll(spec(git.url(healthy)), Credentials.none(), System.nanoTime()));
       assertThat(other.commit()).isEqualTo(healthyHead);
 
       assertThat(first.get())
@@ -176,7 +176,7 @@ class BoundedRemoteCallsTest {
               RemoteHeadsException.class,
               e -> assertThat(e.reason()).isEqualTo(FailureReason.TIMEOUT));
       // Coming back, they share that answer: the same failure, and no second call.
-      assertThatThrownBy(() -> remoteHeads.poll(spec(git.url(repo)), Credentials.none(), window))
+      assertThatThrownBy(() -> remoteHeads.poll(spec(git.url(repo)), Credentials.none(), since))
           .isInstanceOfSatisfying(
               RemoteHeadsException.class,
               e -> assertThat(e.reason()).isEqualTo(FailureReason.TIMEOUT));
@@ -197,7 +197,7 @@ class BoundedRemoteCallsTest {
         CompletableFuture.runAsync(
             () -> {
               try {
-                remoteHeads.poll(spec(git.url(repo)), Credentials.none(), Duration.ZERO);
+                remoteHeads.poll(spec(git.url(repo)), Credentials.none(), System.nanoTime());
               } catch (RemoteHeadsException e) {
                 // the timeout: expected
               }
@@ -205,7 +205,7 @@ class BoundedRemoteCallsTest {
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> git.infoRefsRequests(repo) >= 1);
       assertThatThrownBy(
-              () -> remoteHeads.poll(spec(git.url(other)), Credentials.none(), Duration.ZERO))
+              () -> remoteHeads.poll(spec(git.url(other)), Credentials.none(), System.nanoTime()))
           .isInstanceOf(RemoteHeads.Busy.class);
       assertThat(git.infoRefsRequests(other)).isZero();
     } finally {

@@ -272,14 +272,16 @@ class GitHubAppTokensTest {
   void refusesSecretsThatAreNotAnAppsWithoutQuotingThem() {
     assertThat(GitHubApp.isAppSecret(Map.of(GitHubApp.APP_ID, "1"))).isFalse();
     assertThat(GitHubApp.isAppSecret(secret("x"))).isTrue();
-    assertThatThrownBy(
-            () ->
-                GitHubApp.fromSecret(
-                    secret(
-                        "-----BEGIN RSA PRIVATE KEY-----\nbm9wZQ==\n-----END RSA PRIVATE KEY-----")))
+    GitHubApp unusableKey =
+        GitHubApp.fromSecret(
+            secret("-----BEGIN RSA PRIVATE KEY-----\nbm9wZQ==\n-----END RSA PRIVATE KEY-----"));
+    assertThatThrownBy(() -> tokens().credentials(unusableKey))
         .isInstanceOf(RemoteHeadsException.class)
         .hasMessageContaining("github_app_private_key is not an RSA private key")
-        .hasMessageNotContaining("bm9wZQ");
+        .hasMessageNotContaining("bm9wZQ")
+        .extracting(e -> ((RemoteHeadsException) e).reason())
+        .isEqualTo(FailureReason.CREDENTIALS_UNUSABLE);
+    assertThat(requests).as("nothing is sent for a key that cannot sign").hasValue(0);
     assertThatThrownBy(
             () ->
                 GitHubApp.fromSecret(

@@ -8,7 +8,6 @@ import io.gitwatch.gitrepo.FileGitRepoStore;
 import io.gitwatch.gitrepo.FileStores;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoIndex;
-import io.gitwatch.gitrepo.GitRepoSpec;
 import io.gitwatch.gitrepo.Restrictions;
 import io.gitwatch.testing.LoopbackGitServer;
 import io.gitwatch.testing.LoopbackSshServer;
@@ -28,9 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * manifests of GitRepos, Secrets and Fleet's {@code known-hosts} ConfigMap in a directory.
  */
 class PollCredentialsTest {
-
-  /** No restriction objects: the GitRepo's own clientSecretName or none. */
-  static final Admission ALLOWED = Restrictions.NONE.admit(new GitRepoSpec());
 
   @TempDir Path dir;
   @TempDir Path repositories;
@@ -59,6 +55,12 @@ class PollCredentialsTest {
 
   private GitRepo gitRepo(String name) {
     return index.get("team", name).orElseThrow();
+  }
+
+  /** Without restriction objects: the GitRepo's own clientSecretName or none. */
+  private Credentials unrestricted(PollCredentials credentials, String name) {
+    GitRepo gitRepo = gitRepo(name);
+    return credentials.of(gitRepo, Restrictions.NONE.admit(gitRepo.spec()));
   }
 
   private static String gitRepo(String name, String repo, String clientSecretName) {
@@ -114,7 +116,7 @@ class PollCredentialsTest {
                   """
                       .formatted(ssh.knownHostsLine()));
 
-      Credentials found = credentials.of(gitRepo("app"), ALLOWED);
+      Credentials found = unrestricted(credentials, "app");
       assertThat(found.knownHosts()).contains(ssh.knownHostsLine());
       assertThat(
               new RemoteHeads(Duration.ofSeconds(10))
@@ -139,7 +141,7 @@ class PollCredentialsTest {
                 metadata: {name: known-hosts, namespace: cattle-fleet-system}
                 data: {known_hosts: "github.com ssh-ed25519 BBBB"}
                 """);
-    assertThat(credentials.of(gitRepo("app"), ALLOWED).knownHosts())
+    assertThat(unrestricted(credentials, "app").knownHosts())
         .isEqualTo("example.com ssh-ed25519 AAAA");
   }
 
@@ -149,7 +151,7 @@ class PollCredentialsTest {
         credentials(
             gitRepo("app", "https://example.com/r.git", "db")
                 + secret("db", null, "username: admin\npassword: hunter2"));
-    assertThatThrownBy(() -> credentials.of(gitRepo("app"), ALLOWED))
+    assertThatThrownBy(() -> unrestricted(credentials, "app"))
         .isInstanceOf(RemoteHeadsException.class)
         .hasMessageContaining("the credentials Secret db is of type Opaque")
         .hasMessageNotContaining("hunter2")
@@ -161,7 +163,7 @@ class PollCredentialsTest {
   void aMissingNamedSecretFails() throws IOException {
     PollCredentials credentials =
         credentials(gitRepo("named", "https://example.com/r.git", "nope"));
-    assertThatThrownBy(() -> credentials.of(gitRepo("named"), ALLOWED))
+    assertThatThrownBy(() -> unrestricted(credentials, "named"))
         .hasMessageContaining("clientSecretName nope does not exist in namespace team")
         .extracting(e -> ((RemoteHeadsException) e).reason())
         .isEqualTo(FailureReason.CREDENTIALS_UNUSABLE);
@@ -191,7 +193,6 @@ class PollCredentialsTest {
         credentials(
             gitRepo("app", "https://example.com/r.git", null)
                 + secret("gitcredential", "kubernetes.io/basic-auth", "username: u\npassword: p"));
-    assertThat(credentials.secretName(gitRepo("app"), ALLOWED)).isEmpty();
-    assertThat(credentials.of(gitRepo("app"), ALLOWED)).isEqualTo(Credentials.none());
+    assertThat(unrestricted(credentials, "app")).isEqualTo(Credentials.none());
   }
 }

@@ -101,6 +101,11 @@ class ProxiesTest {
     assertThat(route.credentials().getUserName()).isEqualTo("proxy-user");
     assertThat(new String(route.credentials().getPassword())).isEqualTo("s@cret");
     assertThat(route.toString()).doesNotContain("cret").doesNotContain("proxy-user");
+    // As Go reads user info: a plus is a plus (generated passwords often have one).
+    Proxies.Route plus =
+        proxies("HTTPS_PROXY", "http://u+1:a+b%2Bc@proxy:3128").route(url("https://github.com/r"));
+    assertThat(plus.credentials().getUserName()).isEqualTo("u+1");
+    assertThat(new String(plus.credentials().getPassword())).isEqualTo("a+b+c");
     assertThat(proxies("HTTPS_PROXY", "socks5://s:1080").route(url("https://g/r")).proxy().type())
         .isEqualTo(Proxy.Type.SOCKS);
     assertThatThrownBy(() -> proxies("HTTPS_PROXY", "https://u:pw@p:443").route(url("https://g/r")))
