@@ -124,6 +124,11 @@ class ManifestsTest {
           Map.of(
               new Permission("coordination.k8s.io", "leases", "get"), Scope.GITWATCH_NAMESPACE,
               new Permission("coordination.k8s.io", "leases", "create"), Scope.GITWATCH_NAMESPACE,
+              new Permission("coordination.k8s.io", "leases", "patch"), Scope.GITWATCH_NAMESPACE),
+          // A replica that stops releases the Lease itself (see PollingLease.release).
+          "leases()",
+          Map.of(
+              new Permission("coordination.k8s.io", "leases", "get"), Scope.GITWATCH_NAMESPACE,
               new Permission("coordination.k8s.io", "leases", "patch"), Scope.GITWATCH_NAMESPACE));
 
   private static Map<String, Object> kustomization;

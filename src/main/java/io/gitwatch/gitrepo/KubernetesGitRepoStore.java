@@ -190,10 +190,19 @@ public class KubernetesGitRepoStore implements GitRepoStore {
     return false;
   }
 
-  // A callback already queued when the application stops must not reach beans that are going.
+  // A callback already queued when the application stops must not reach beans that are going; one
+  // that was running when they went finds them gone (see ApplicationStopping).
   private void unlessStopped(Runnable callback) {
-    if (!stopped) {
+    if (stopped) {
+      return;
+    }
+    try {
       callback.run();
+    } catch (RuntimeException e) {
+      if (!stopped && !ApplicationStopping.caused(e)) {
+        throw e;
+      }
+      LOG.fine(() -> "A GitRepo change met the application stopping: " + e);
     }
   }
 

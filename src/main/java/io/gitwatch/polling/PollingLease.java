@@ -1,6 +1,10 @@
 package io.gitwatch.polling;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -13,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +56,8 @@ public class PollingLease {
   private volatile long holding = -1; // the term being held, or -1
   private volatile boolean stopped;
   private volatile CompletableFuture<?> election;
+  private volatile KubernetesClient client;
+  private volatile String identity;
 
   /** For CDI. */
   public PollingLease() {}
@@ -78,7 +85,8 @@ public class PollingLease {
    * As {@link #stand(Runnable, Runnable)}, for the Lease in the cluster {@code client} talks to.
    */
   public void stand(KubernetesClient client, Runnable onStart, Runnable onStop) {
-    String identity =
+    this.client = client;
+    identity =
         Optional.ofNullable(System.getenv("HOSTNAME")).orElse("gitwatch")
             + "-"
             + UUID.randomUUID().toString().substring(0, 8);
@@ -93,12 +101,20 @@ public class PollingLease {
             .withLeaseDuration(duration)
             .withRenewDeadline(duration.multipliedBy(2).dividedBy(3))
             .withRetryPeriod(retry)
-            .withReleaseOnCancel(true)
+            .withReleaseOnCancel(false) // released by stop(), which says why when it cannot
             .withLeaderCallbacks(
                 new LeaderCallbacks(
                     () -> started(onStart),
                     () -> ended(onStop),
-                    leader -> LOG.info("Lease " + namespace + "/" + name + " held by " + leader)))
+                    leader ->
+                        LOG.info(
+                            "Lease "
+                                + namespace
+                                + "/"
+                                + name
+                                + (leader == null || leader.isEmpty()
+                                    ? " released"
+                                    : " held by " + leader))))
             .build();
     campaign(client, config, retry);
   }
@@ -121,10 +137,49 @@ public class PollingLease {
   /** Gives the Lease up and stands no more; callbacks that come later are not run. */
   @PreDestroy
   public void stop() {
+    if (stopped) {
+      return;
+    }
     stopped = true;
     holding = -1;
     if (election != null) {
-      election.cancel(true); // releases the Lease, so another replica takes over at once
+      election.cancel(true);
+      release();
+    }
+  }
+
+  /**
+   * Gives the Lease up, as fabric8's elector would on cancel (no holder, a one-second duration), so
+   * another replica takes over at once. If the API server does not answer in time, the Lease runs
+   * out by itself: that is for the log as information, not as the error fabric8 would log.
+   */
+  private void release() {
+    try {
+      var resource = client.leases().inNamespace(namespace).withName(name);
+      Lease lease = resource.get();
+      if (lease == null
+          || lease.getSpec() == null
+          || !identity.equals(lease.getSpec().getHolderIdentity())) {
+        return; // taken over already
+      }
+      ZonedDateTime now = ZonedDateTime.now();
+      lease.getSpec().setHolderIdentity(""); // as client-go releases: no holder
+      lease.getSpec().setLeaseDurationSeconds(1);
+      lease.getSpec().setAcquireTime(now);
+      lease.getSpec().setRenewTime(now);
+      // With its resourceVersion, as fabric8's lock writes: a replica that took it meanwhile wins.
+      resource.patch(PatchContext.of(PatchType.JSON_MERGE), lease);
+    } catch (KubernetesClientException e) {
+      LOG.info(
+          () ->
+              "Lease "
+                  + namespace
+                  + "/"
+                  + name
+                  + " not released ("
+                  + e.getMessage()
+                  + "): another replica takes it over within "
+                  + duration);
     }
   }
 
