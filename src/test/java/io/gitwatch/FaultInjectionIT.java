@@ -169,7 +169,7 @@ class FaultInjectionIT extends OnTestServer.Deployed {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(refused.status()).isEqualTo(503);
-    // four attempts of a 2 s client timeout and their backoff, far from the server's 20 s
+    // within the write's deadline, far from the server's 20 s
     assertThat(took).isLessThan(Duration.ofSeconds(15));
 
     api.delayNextWrites(repo.name(), Duration.ZERO, 0);
@@ -178,6 +178,36 @@ class FaultInjectionIT extends OnTestServer.Deployed {
     assertThat(redelivered.status()).as(redelivered.body()).isEqualTo(200);
     assertThat(status(repo.name()).getWebhookCommit()).isEqualTo(next);
     awaitNoThreadLeak(threadsBefore);
+  }
+
+  @Test
+  void writesThatOutlastTheWorkWaitAreAnswered503WhileTheyGoOn() {
+    Watched repo = watched();
+    String next = "5".repeat(40);
+    String delivery = UUID.randomUUID().toString();
+    double lateBefore =
+        gitwatch.metric("gitwatch_webhook_refused_for_load_total", "reason=\"work\"");
+    double refusedBefore = refusedDeliveries();
+
+    // Every write answered 500 after 1.5 s: the store retries for about 4.8 s, then gives up.
+    api.slowNextWrites(repo.name(), 500, Duration.ofMillis(1500), 1000);
+    Answer answer = gitwatch.pushToMain(repo.url(), next, SECRET, delivery);
+
+    // The test server's max-queue-wait (2 s) + max-work-wait (2 s) came first: a 503 that tells
+    // the provider when to come back, not the store's failure.
+    assertThat(answer.status()).isEqualTo(503);
+    assertThat(answer.header("Retry-After")).isPresent();
+    assertThat(answer.body()).contains("\"error\":\"overloaded\"");
+    assertThat(gitwatch.metric("gitwatch_webhook_refused_for_load_total", "reason=\"work\""))
+        .isEqualTo(lateBefore + 1);
+    // The work went on after the answer, and its own outcome is counted when it ends.
+    await().atMost(Duration.ofSeconds(20)).until(() -> refusedDeliveries() == refusedBefore + 1);
+
+    api.slowNextWrites(repo.name(), 500, Duration.ZERO, 0);
+    Answer redelivered = gitwatch.pushToMain(repo.url(), next, SECRET, delivery);
+
+    assertThat(redelivered.status()).as(redelivered.body()).isEqualTo(200);
+    assertThat(status(repo.name()).getWebhookCommit()).isEqualTo(next);
   }
 
   @Test

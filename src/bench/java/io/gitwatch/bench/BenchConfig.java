@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The settings the benchmark server runs with, read from the configuration drop-in the bench
  * profile gives it ({@code src/bench/liberty/configDropins/overrides/bench.xml}), so targets that
- * depend on them ({@code max-queue-wait} + 1 s, the settle period) follow what the server used.
+ * depend on them ({@code max-queue-wait} + {@code max-work-wait}, the settle period) follow what
+ * the server used.
  */
 final class BenchConfig {
 
@@ -22,6 +23,11 @@ final class BenchConfig {
   /** {@code gitwatch.webhook.max-queue-wait}. */
   static Duration maxQueueWait() {
     return duration("gitwatch.webhook.max-queue-wait");
+  }
+
+  /** {@code gitwatch.webhook.max-work-wait}. */
+  static Duration maxWorkWait() {
+    return duration("gitwatch.webhook.max-work-wait");
   }
 
   /**

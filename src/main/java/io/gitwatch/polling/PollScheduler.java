@@ -8,8 +8,10 @@ import io.gitwatch.gitrepo.GitRepoStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.ejb.EJBException;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
@@ -18,6 +20,7 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -25,7 +28,6 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,9 +37,10 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 /**
  * Keeps one non-persistent EJB timer per GitRepo that is polled on a schedule, armed for its next
  * poll: the effective interval plus jitter, capped exponential backoff after failures, at once when
- * what the poll asks changes. Only the holder of the polling Lease polls on a schedule. Timeouts
- * run concurrently ({@code @Lock(READ)}); a semaphore bounds the polls in flight, and a GitRepo is
- * never polled twice at once.
+ * what the poll asks changes. Only the holder of the polling Lease polls on a schedule. A timer
+ * only hands its poll to {@link PollWorkers} (bounded, one poll per GitRepo at a time) and is
+ * re-armed through the bean when the poll ends, so the timer threads (Liberty's default executor)
+ * never wait on a remote.
  */
 @Singleton
 @Startup
@@ -51,6 +54,8 @@ public class PollScheduler {
   private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
 
   @Resource TimerService timerService;
+  @Resource SessionContext context;
+  @Resource ManagedThreadFactory threads;
   @Inject GitRepoIndex index;
   @Inject GitRepoStore store;
   @Inject Poller poller;
@@ -78,19 +83,19 @@ public class PollScheduler {
   @ConfigProperty(name = "gitwatch.polling.replace-fleet-poller", defaultValue = "false")
   boolean replaceFleetPoller;
 
-  private Semaphore slots;
+  private PollWorkers workers;
   private org.eclipse.microprofile.metrics.Timer timerLag;
   private volatile boolean stopping;
-  private final Map<GitRepoId, Timer> timers = new ConcurrentHashMap<>();
+  private PollTimers timers;
   private final Map<GitRepoId, Integer> failures = new ConcurrentHashMap<>();
-  private final PollsInFlight inFlight = new PollsInFlight();
 
   @PostConstruct
   void start() {
-    slots = new Semaphore(maxConcurrent);
+    workers = new PollWorkers(maxConcurrent, threads);
+    timers = new PollTimers(timerService);
     timerLag = metrics.timer("gitwatch_polling_timer_lag");
-    metrics.gauge("gitwatch_polling_gitrepos_scheduled", timers, Map::size);
-    metrics.gauge("gitwatch_polling_in_flight", inFlight, PollsInFlight::size);
+    metrics.gauge("gitwatch_polling_gitrepos_scheduled", timers, PollTimers::size);
+    metrics.gauge("gitwatch_polling_in_flight", workers, PollWorkers::inFlight);
     metrics.gauge("gitwatch_polling_gitrepos_in_backoff", failures, Map::size);
     metrics.gauge("gitwatch_polling_leader", () -> lease.term() >= 0 ? 1 : 0);
     // Stand for election from a timer, not from here: the lease may call back at once, and a
@@ -105,14 +110,12 @@ public class PollScheduler {
   @PreDestroy
   void stop() {
     stopping = true;
-    timers.keySet().forEach(this::cancel);
+    timers.stop();
+    workers.stop();
   }
 
   /** The timer that starts this replica's candidacy for polling. */
   record Election() implements Serializable {}
-
-  /** What a timer carries: which GitRepo, and when its poll was due (epoch millis). */
-  record PollRequest(GitRepoId id, long due) implements Serializable {}
 
   public void onLeadership(@Observes Leadership change) {
     LOG.info(
@@ -126,7 +129,7 @@ public class PollScheduler {
             gitRepo, PollingInterval.firstDelay(interval(gitRepo), ThreadLocalRandom.current()));
       }
     } else {
-      timers.keySet().forEach(this::cancel);
+      timers.cancelAll();
     }
   }
 
@@ -136,7 +139,7 @@ public class PollScheduler {
     }
     GitRepo current = change.current();
     if (current == null) {
-      cancel(change.previous().id());
+      timers.cancel(change.previous().id());
       failures.remove(change.previous().id());
       return;
     }
@@ -167,43 +170,67 @@ public class PollScheduler {
           () -> leadership.fire(new Leadership(false)));
       return;
     }
-    PollRequest request = (PollRequest) timer.getInfo();
+    PollTimers.PollRequest request = (PollTimers.PollRequest) timer.getInfo();
     GitRepoId id = request.id();
-    timers.remove(id, timer);
+    timers.fired(id, timer);
     long term = lease.term();
     GitRepo gitRepo = index.get(id).orElse(null);
     if (term < 0 || gitRepo == null) {
       return; // not the poller, or gone
     }
-    if (!inFlight.start(id)) {
-      return; // its running poll is followed by one more
+    PollScheduler self = context.getBusinessObject(PollScheduler.class);
+    PollWorkers.Handed handed =
+        workers.hand(
+            id,
+            () -> poll(gitRepo, term),
+            ended -> {
+              try {
+                self.polled(request, ended);
+              } catch (EJBException e) {
+                LOG.info(() -> "Next poll of " + id + " not armed: " + e.getMessage());
+              }
+            });
+    if (handed == PollWorkers.Handed.FULL) {
+      timers.arm(id, BUSY_RETRY, request.due());
     }
-    if (!slots.tryAcquire()) {
-      inFlight.end(id);
-      arm(id, BUSY_RETRY, request.due());
-      return;
-    }
-    boolean succeeded = false;
-    boolean busy = false;
+    // ALREADY_RUNNING: the running poll is followed by one more.
+  }
+
+  /** How a poll on a worker ended, for the bean to arm the next one. */
+  public record Ended(long startedMillis, boolean succeeded, boolean busy) {}
+
+  private Ended poll(GitRepo gitRepo, long term) {
+    long started = System.currentTimeMillis();
     try {
       // Share a recent ls-remote of the same repository: one answer lists every branch and tag.
       long sharing = interval(gitRepo).multipliedBy(9).dividedBy(10).toNanos();
-      succeeded = poller.poll(gitRepo, System.nanoTime() - sharing, term).succeeded();
+      boolean succeeded = poller.poll(gitRepo, System.nanoTime() - sharing, term).succeeded();
+      return new Ended(started, succeeded, false);
     } catch (RemoteHeads.Busy e) {
-      busy = true; // the repository's ls-remote is in flight: come back for its answer
+      return new Ended(started, false, true); // its ls-remote is in flight: come for its answer
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Poll of " + id + " failed unexpectedly", e);
-    } finally {
-      slots.release();
-      inFlight.end(id);
+      if (!stopping) {
+        LOG.log(Level.WARNING, "Poll of " + gitRepo.id() + " failed unexpectedly", e);
+      }
+      return new Ended(started, false, false);
     }
-    if (busy) {
-      arm(id, BUSY_RETRY, request.due());
+  }
+
+  /**
+   * Arms the GitRepo's next poll once one has ended on a worker. Called through the container: a
+   * worker thread is no EJB invocation, and the timer service serves only those.
+   */
+  public void polled(PollTimers.PollRequest request, Ended ended) {
+    if (stopping) {
+      return;
+    }
+    if (ended.busy()) {
+      timers.arm(request.id(), BUSY_RETRY, request.due());
       return;
     }
     // How late polls start against their schedule: the measure of whether this replica keeps up.
-    timerLag.update(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - request.due())));
-    next(id, succeeded);
+    timerLag.update(Duration.ofMillis(Math.max(0, ended.startedMillis() - request.due())));
+    next(request.id(), ended.succeeded());
   }
 
   /** Number of GitRepos with a timer. */
@@ -212,12 +239,12 @@ public class PollScheduler {
   }
 
   public int inFlight() {
-    return inFlight.size();
+    return workers.inFlight();
   }
 
   /** How long the oldest poll in flight has been running; zero when none is. */
   public Duration longestInFlight() {
-    return inFlight.longest();
+    return workers.longestInFlight();
   }
 
   private void next(GitRepoId id, boolean succeeded) {
@@ -225,52 +252,23 @@ public class PollScheduler {
     if (gitRepo == null || lease.term() < 0) {
       return; // gone, or no longer the poller
     }
-    if (inFlight.askedAgain(id)) {
+    if (workers.askedAgain(id)) {
       schedule(gitRepo, Duration.ZERO); // what the poll asks changed while it ran
     } else if (succeeded) {
       failures.remove(id);
       schedule(gitRepo, PollingInterval.withJitter(interval(gitRepo), ThreadLocalRandom.current()));
     } else {
       int failed = failures.merge(id, 1, Integer::sum);
-      arm(id, PollingInterval.backoff(failed, defaultInterval, backoffCap), 0);
+      timers.arm(id, PollingInterval.backoff(failed, defaultInterval, backoffCap), 0);
     }
   }
 
   private void schedule(GitRepo gitRepo, Duration delay) {
     if (!PollingInterval.scheduled(gitRepo, replaceFleetPoller)) {
-      cancel(gitRepo.id());
+      timers.cancel(gitRepo.id());
       return;
     }
-    arm(gitRepo.id(), delay, 0);
-  }
-
-  /** Arms the GitRepo's timer; {@code due} keeps a busy retry's original due time (0: now). */
-  private void arm(GitRepoId id, Duration delay, long due) {
-    if (stopping) {
-      return;
-    }
-    long millis = Math.max(0, delay.toMillis());
-    PollRequest request = new PollRequest(id, due > 0 ? due : System.currentTimeMillis() + millis);
-    Timer timer = timerService.createSingleActionTimer(millis, new TimerConfig(request, false));
-    Timer previous = timers.put(id, timer);
-    if (previous != null) {
-      cancelQuietly(previous);
-    }
-  }
-
-  private void cancel(GitRepoId id) {
-    Timer timer = timers.remove(id);
-    if (timer != null) {
-      cancelQuietly(timer);
-    }
-  }
-
-  private static void cancelQuietly(Timer timer) {
-    try {
-      timer.cancel();
-    } catch (RuntimeException e) {
-      // already fired or cancelled: nothing to stop
-    }
+    timers.arm(gitRepo.id(), delay, 0);
   }
 
   private Duration interval(GitRepo gitRepo) {

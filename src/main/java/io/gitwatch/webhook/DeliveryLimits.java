@@ -8,8 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.Response;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,10 +17,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.IntConsumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -32,18 +29,16 @@ import org.eclipse.microprofile.metrics.Timer;
 /**
  * Back-pressure for deliveries: {@code gitwatch.webhook.max-concurrent} workers handle them, body
  * read included; one that no worker starts within {@code gitwatch.webhook.max-queue-wait} is
- * answered 503 with {@code Retry-After} instead of queueing past every provider's 10 s timeout; and
- * the bodies held by deliveries in flight never exceed {@code
- * gitwatch.webhook.max-bytes-in-flight}.
+ * answered 503 with {@code Retry-After} instead of queueing past every provider's 10 s timeout; one
+ * whose work (its status writes, on a slow API server) has not answered {@code
+ * gitwatch.webhook.max-work-wait} after that is answered the same while the work goes on; and the
+ * bodies held by deliveries in flight never exceed {@code gitwatch.webhook.max-bytes-in-flight}.
  *
  * <p>A waiting delivery holds no thread (the request is suspended), so a burst costs queue entries,
  * not threads, and the wait is counted from arrival.
  */
 @ApplicationScoped
 public class DeliveryLimits {
-
-  // A worker reads bodies in steps of this size, reserving each before it is read.
-  private static final int STEP = 64 * 1024;
 
   @Inject
   @ConfigProperty(name = "gitwatch.webhook.max-concurrent", defaultValue = "32")
@@ -58,12 +53,19 @@ public class DeliveryLimits {
   @ConfigProperty(name = "gitwatch.webhook.max-bytes-in-flight", defaultValue = "67108864")
   long maxBytesInFlight;
 
+  // With the queue wait, under every provider's 10 s timeout: how long a caller waits for work
+  // (status writes) that a slow API server holds up, before a 503 while the work goes on.
+  @Inject
+  @ConfigProperty(name = "gitwatch.webhook.max-work-wait", defaultValue = "1s")
+  Duration maxWorkWait;
+
   @Inject MetricRegistry metrics;
 
   @Resource ManagedThreadFactory threads;
 
   private ThreadPoolExecutor workers;
   private ScheduledThreadPoolExecutor deadlines;
+  private volatile boolean stopping;
   private Semaphore bytes;
   private Timer queueWait;
 
@@ -90,10 +92,12 @@ public class DeliveryLimits {
     // Registered up front, so an alert on it has a series before the first refusal.
     refusals("concurrency");
     refusals("memory");
+    refusals("work");
   }
 
   @PreDestroy
   void stop() {
+    stopping = true;
     deadlines.shutdownNow();
     workers.shutdownNow();
   }
@@ -106,52 +110,126 @@ public class DeliveryLimits {
   /**
    * Runs a delivery on a worker and resumes {@code response} with its answer (a {@link Response},
    * or the {@link Rejection} or other failure it throws, for the exception mappers); or, when no
-   * worker starts it within {@code max-queue-wait}, resumes it with a 503.
+   * worker starts it within {@code max-queue-wait}, resumes it with a 503; or, when its work has
+   * not answered within {@code max-work-wait} after that (or after its body was read, if later),
+   * with a 503 while the work goes on: no caller waits longer than the two.
    *
-   * @param refused told of the 503, for the delivery's log line and metrics
+   * @param refused told of a 503 for want of a worker, for the delivery's log line and metrics
+   * @param late told of a 503 before the work ended (the work logs and counts its own outcome)
    */
   void run(
-      AsyncResponse response, Function<Permit, Response> delivery, Consumer<Rejection> refused) {
-    long arrived = System.nanoTime();
-    AtomicBoolean claimed = new AtomicBoolean();
-    // Our own deadline, not AsyncResponse.setTimeout: JAX-RS schedules that on the server's managed
-    // executor, where a timeout still pending when the application stops fails with an error
-    // (CWWKC1101E) at every redeploy; ours is cancelled when a worker starts and goes with the
+      AsyncResponse response,
+      Function<Permit, Response> delivery,
+      Consumer<Rejection> refused,
+      Consumer<Rejection> late) {
+    Answer answer = new Answer(response, System.nanoTime());
+    // Our own deadlines, not AsyncResponse.setTimeout: JAX-RS schedules that on the server's
+    // managed executor, where a timeout still pending when the application stops fails with an
+    // error (CWWKC1101E) at every redeploy; ours are cancelled when they are moot and go with the
     // bean.
-    ScheduledFuture<?> deadline;
-    try {
-      deadline =
-          deadlines.schedule(
-              () -> {
-                if (claimed.compareAndSet(false, true)) {
-                  refuse(response, refused);
-                }
-              },
-              maxQueueWait.toMillis(),
-              TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      claimed.set(true);
+    if (!answer.deadline(
+        maxQueueWait.toNanos(),
+        () -> {
+          if (answer.stage.compareAndSet(Stage.QUEUED, Stage.ANSWERED)) {
+            refuse(response, refused);
+          }
+        })) {
+      answer.stage.set(Stage.ANSWERED);
       refuse(response, refused); // stopping
       return;
     }
     try {
-      workers.execute(
-          () -> {
-            if (!claimed.compareAndSet(false, true)) {
-              return; // already answered 503 at the deadline
-            }
-            deadline.cancel(false);
-            queueWait.update(Duration.ofNanos(System.nanoTime() - arrived));
-            try (Permit permit = new Permit()) {
-              response.resume(delivery.apply(permit));
-            } catch (RuntimeException | Error e) {
-              response.resume(e);
-            }
-          });
+      workers.execute(() -> work(answer, delivery, late));
     } catch (RejectedExecutionException e) {
-      if (claimed.compareAndSet(false, true)) {
+      if (answer.stage.compareAndSet(Stage.QUEUED, Stage.ANSWERED)) {
         refuse(response, refused); // stopping
       }
+    }
+  }
+
+  private void work(Answer answer, Function<Permit, Response> delivery, Consumer<Rejection> late) {
+    if (!answer.stage.compareAndSet(Stage.QUEUED, Stage.WORKING)) {
+      return; // already answered 503 at the deadline
+    }
+    answer.cancelDeadline();
+    queueWait.update(Duration.ofNanos(System.nanoTime() - answer.arrived));
+    try (Permit permit = new Permit(answer, late)) {
+      Response result = delivery.apply(permit);
+      if (answer.stage.compareAndSet(Stage.WORKING, Stage.ANSWERED)) {
+        answer.response.resume(result);
+      }
+    } catch (RuntimeException | Error e) {
+      if (answer.stage.compareAndSet(Stage.WORKING, Stage.ANSWERED)) {
+        // A delivery cut short by the application stopping has no exception mappers left to
+        // answer it: a bare 503, so that the request ends and the server can quiesce.
+        if (stopping) {
+          answer.response.resume(
+              Response.status(503).header("Retry-After", maxQueueWait.toSeconds()).build());
+        } else {
+          answer.response.resume(e); // the Throwable overload: its exception mapper answers
+        }
+      }
+    } finally {
+      answer.cancelDeadline();
+    }
+  }
+
+  /** Where a delivery's answer stands: each step is taken once, by the worker or a deadline. */
+  private enum Stage {
+    QUEUED,
+    WORKING,
+    ANSWERED
+  }
+
+  /** One delivery's caller, the stage of its answer, and the deadline pending on it. */
+  private final class Answer {
+    final AsyncResponse response;
+    final long arrived;
+    final AtomicReference<Stage> stage = new AtomicReference<>(Stage.QUEUED);
+    private volatile ScheduledFuture<?> deadline;
+
+    Answer(AsyncResponse response, long arrived) {
+      this.response = response;
+      this.arrived = arrived;
+    }
+
+    /** Runs {@code then} {@code afterArrival} nanoseconds after arrival; false when stopping. */
+    boolean deadline(long afterArrival, Runnable then) {
+      try {
+        deadline =
+            deadlines.schedule(
+                then, arrived + afterArrival - System.nanoTime(), TimeUnit.NANOSECONDS);
+        return true;
+      } catch (RejectedExecutionException e) {
+        return false;
+      }
+    }
+
+    void cancelDeadline() {
+      ScheduledFuture<?> pending = deadline;
+      if (pending != null) {
+        pending.cancel(false);
+      }
+    }
+
+    /**
+     * Once the body is read, the caller waits at most {@code max-work-wait} more, counted from the
+     * end of the queue wait, or from now if reading took longer: a slow sender's body is not work.
+     */
+    void bodyRead(Consumer<Rejection> late) {
+      long sinceArrival = Math.max(maxQueueWait.toNanos(), System.nanoTime() - arrived);
+      deadline(
+          sinceArrival + maxWorkWait.toNanos(),
+          () -> {
+            if (stage.compareAndSet(Stage.WORKING, Stage.ANSWERED)) {
+              refusals("work").inc();
+              Rejection rejection =
+                  Rejection.overloaded(
+                      "work not done within " + maxWorkWait + " (it goes on)", maxQueueWait);
+              late.accept(rejection);
+              response.resume(rejection);
+            }
+          });
     }
   }
 
@@ -172,7 +250,14 @@ public class DeliveryLimits {
   /** The body bytes one delivery holds; closing it gives them back. */
   final class Permit implements AutoCloseable {
 
+    private final Answer answer;
+    private final Consumer<Rejection> late;
     private long reserved;
+
+    private Permit(Answer answer, Consumer<Rejection> late) {
+      this.answer = answer;
+      this.late = late;
+    }
 
     /**
      * Reads a body, which may be empty, refusing it (413) as soon as it is larger than {@code
@@ -180,7 +265,9 @@ public class DeliveryLimits {
      * before reading it (503 beyond that).
      */
     byte[] readBody(InputStream in, int declaredLength, long maxBodyBytes) {
-      return DeliveryLimits.readBody(in, declaredLength, maxBodyBytes, this::reserve);
+      byte[] body = DeliveryBody.read(in, declaredLength, maxBodyBytes, this::reserve);
+      answer.bodyRead(late);
+      return body;
     }
 
     private void reserve(int count) {
@@ -200,47 +287,5 @@ public class DeliveryLimits {
       bytes.release((int) reserved);
       reserved = 0;
     }
-  }
-
-  /**
-   * Reads a body in steps, {@code reserve} told of each step before it is read. Nothing is
-   * allocated for bytes not yet reserved: a caller's {@code Content-Length} is a claim, not bytes.
-   */
-  static byte[] readBody(
-      InputStream in, int declaredLength, long maxBodyBytes, IntConsumer reserve) {
-    if (declaredLength > maxBodyBytes) {
-      throw tooLarge(maxBodyBytes);
-    }
-    // Read one byte past the limit to tell "exactly at the limit" from "over it".
-    long limit = maxBodyBytes + 1;
-    var body =
-        new ByteArrayOutputStream(declaredLength > 0 ? Math.min(declaredLength, STEP) : 8192);
-    long read = 0;
-    while (read < limit) {
-      int step = (int) Math.min(STEP, limit - read);
-      reserve.accept(step);
-      byte[] chunk;
-      try {
-        chunk = in.readNBytes(step);
-      } catch (IOException e) {
-        // The caller went away or stalled past the server's read timeout: nobody to answer.
-        throw new Rejection(Rejection.Reason.MALFORMED, "the body could not be read: " + e);
-      }
-      body.writeBytes(chunk);
-      read += chunk.length;
-      if (chunk.length < step) {
-        break;
-      }
-    }
-    if (read > maxBodyBytes) {
-      throw tooLarge(maxBodyBytes);
-    }
-    return body.toByteArray();
-  }
-
-  private static Rejection tooLarge(long maxBodyBytes) {
-    return new Rejection(
-        Rejection.Reason.TOO_LARGE,
-        "body larger than " + maxBodyBytes + " bytes (gitwatch.webhook.max-body-bytes)");
   }
 }

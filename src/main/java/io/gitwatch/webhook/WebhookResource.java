@@ -140,7 +140,8 @@ public class WebhookResource {
     limits.run(
         response,
         permit -> deliver(seen, start, permit, request),
-        overloaded -> refused(seen, overloaded, start));
+        overloaded -> refused(seen, overloaded, start),
+        late -> seen.answered(late.status() + " " + late.cause()));
   }
 
   private Response deliver(

@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.gitrepo.GitRepoCondition;
+import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
 import io.gitwatch.testing.OnTestServer;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -169,6 +171,37 @@ class PollingSafetyIT extends OnTestServer.Deployed {
       assertThat(gitwatch.get("health/live").status()).isEqualTo(200);
     } finally {
       git.answer(hanging);
+    }
+  }
+
+  @Test
+  void pollsHangingOnRemotesHoldNoneOfTheThreadsThatServeRequests() {
+    // Every poll slot (gitwatch.polling.max-concurrent, 16) on a remote that never answers.
+    List<String> hanging = IntStream.range(0, 16).mapToObj(i -> newRepository()).toList();
+    hanging.forEach(git::hang);
+    try {
+      for (int i = 0; i < hanging.size(); i++) {
+        gitRepos.create(
+            "safe-threads", "hanging-" + i, git.url(hanging.get(i)), s -> s.setBranch("main"));
+      }
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .alias("16 polls in flight at once")
+          .until(() -> gitwatch.metric("gitwatch_polling_in_flight") >= hanging.size());
+
+      List<String> metrics = gitwatch.get("metrics").body().lines().toList();
+      assertThat(metrics)
+          .as("Liberty's vendor metric of its default executor")
+          .anyMatch(
+              l -> l.startsWith("threadpool_activeThreads") && l.contains("Default_Executor"));
+      // A poll that ran on its EJB timer held one of the threads that serve HTTP requests and
+      // probes; handed to Gitwatch's own workers, it holds none of them.
+      assertThat(Gitwatch.metric(metrics, "threadpool_activeThreads", "Default_Executor"))
+          .as("default executor threads busy while 16 polls hang")
+          .isLessThan(8);
+      assertThat(gitwatch.get("health/ready").status()).isEqualTo(200);
+    } finally {
+      hanging.forEach(git::answer);
     }
   }
 

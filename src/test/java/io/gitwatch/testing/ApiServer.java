@@ -154,6 +154,14 @@ public final class ApiServer {
   }
 
   /**
+   * The next {@code times} writes to GitRepos with this name are answered {@code code} after {@code
+   * late}: a slow API server that refuses for a passing reason, retried by the client.
+   */
+  public void slowNextWrites(String name, int code, Duration late, int times) {
+    planned.put(name, new Planned(code, late, new AtomicInteger(times)));
+  }
+
+  /**
    * Each write to any GitRepo answers 500 with this probability (0 to 1), until set back to 0: the
    * intermittent failures of an overloaded API server.
    */

@@ -20,11 +20,11 @@ class DeliveryBodyTest {
   void aClaimedContentLengthAllocatesNothingBeyondTheBytesThatArrive() {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     byte[] small = "{\"zen\":\"hi\"}".getBytes();
-    DeliveryLimits.readBody(new ByteArrayInputStream(small), 20_000_000, MAX_BODY, step -> {});
+    DeliveryBody.read(new ByteArrayInputStream(small), 20_000_000, MAX_BODY, step -> {});
 
     long before = threads.getCurrentThreadAllocatedBytes();
     byte[] body =
-        DeliveryLimits.readBody(new ByteArrayInputStream(small), 20_000_000, MAX_BODY, step -> {});
+        DeliveryBody.read(new ByteArrayInputStream(small), 20_000_000, MAX_BODY, step -> {});
     long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
     assertThat(body).isEqualTo(small);
@@ -36,15 +36,12 @@ class DeliveryBodyTest {
   void everyStepIsReservedBeforeItIsReadAndTheLimitIsAByteCount() {
     List<Integer> reserved = new ArrayList<>();
     byte[] body =
-        DeliveryLimits.readBody(
-            new ByteArrayInputStream(new byte[200_000]), -1, MAX_BODY, reserved::add);
+        DeliveryBody.read(new ByteArrayInputStream(new byte[200_000]), -1, MAX_BODY, reserved::add);
 
     assertThat(body).hasSize(200_000);
     assertThat(reserved.stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(200_000);
     assertThatThrownBy(
-            () ->
-                DeliveryLimits.readBody(
-                    new ByteArrayInputStream(new byte[1001]), -1, 1000, s -> {}))
+            () -> DeliveryBody.read(new ByteArrayInputStream(new byte[1001]), -1, 1000, s -> {}))
         .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.status()).isEqualTo(413));
   }
 }
