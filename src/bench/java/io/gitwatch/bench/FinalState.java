@@ -4,7 +4,13 @@ package io.gitwatch.bench;
  * GitRepos checked against the final-state rule {@code commit == webhookCommit == the repository's
  * head on the git server}: how many break it, and how.
  */
-record FinalState(int gitRepos, int violations, int webhookCommitNotHead, int commitNotHead) {
+record FinalState(
+    int gitRepos,
+    int violations,
+    int webhookCommitNotHead,
+    int commitNotHead,
+    java.util.List<String> examples,
+    java.util.BitSet off) {
 
   boolean holds() {
     return violations == 0;
@@ -12,7 +18,11 @@ record FinalState(int gitRepos, int violations, int webhookCommitNotHead, int co
 
   String describe() {
     return BenchTable.format(
-        "%d of %d (webhookCommit ≠ head: %d, commit ≠ head: %d)",
-        violations, gitRepos, webhookCommitNotHead, commitNotHead);
+        "%d of %d (webhookCommit ≠ head: %d, commit ≠ head: %d)%s",
+        violations,
+        gitRepos,
+        webhookCommitNotHead,
+        commitNotHead,
+        examples.isEmpty() ? "" : ", e.g. " + String.join("; ", examples));
   }
 }

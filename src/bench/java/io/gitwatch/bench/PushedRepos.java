@@ -6,6 +6,7 @@ import io.gitwatch.testing.Gitwatch;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ final class PushedRepos {
   private final AtomicLongArray acceptedSlot;
   private final Object[] locks;
   private volatile int active;
+  private volatile BitSet leftOut = new BitSet();
 
   PushedRepos(SupportJvm support, String namespace, String prefix, int count, URI webhook) {
     this.support = support;
@@ -112,9 +114,21 @@ final class PushedRepos {
     }
   }
 
-  /** GitRepo {@code n % active}'s last push again under a new delivery id: nothing changed. */
+  /** {@link #unchanged(long)} sends nothing to these GitRepos (by number) from now on. */
+  void leaveOut(BitSet gitRepos) {
+    leftOut = (BitSet) gitRepos.clone();
+  }
+
+  /**
+   * GitRepo {@code n % active}'s last push again under a new delivery id (the next one not left
+   * out): nothing changed.
+   */
   Shot unchanged(long n) {
     int i = (int) (n % active);
+    BitSet skip = leftOut;
+    while (skip.get(i)) {
+      i = (i + 1) % active; // the caller leaves out fewer than all
+    }
     synchronized (lock(i)) {
       return shot(i, nextId(), "");
     }
@@ -202,6 +216,8 @@ final class PushedRepos {
     int violations = 0;
     int webhook = 0;
     int commit = 0;
+    List<String> examples = new ArrayList<>();
+    BitSet off = new BitSet(count);
     for (int i = 0; i < count; i++) {
       String[] status = statuses.getOrDefault(repository(i), new String[] {"-", "-"});
       boolean webhookOk = status[0].equals(heads.get(i));
@@ -209,8 +225,18 @@ final class PushedRepos {
       webhook += webhookOk ? 0 : 1;
       commit += commitOk ? 0 : 1;
       violations += webhookOk && commitOk ? 0 : 1;
+      if (!(webhookOk && commitOk)) {
+        off.set(i);
+      }
+      if (!(webhookOk && commitOk) && examples.size() < 3) {
+        // Enough to find the GitRepo's deliveries in Liberty's log.
+        examples.add(
+            BenchTable.format(
+                "%s head %.7s webhookCommit %.7s commit %.7s",
+                repository(i), heads.get(i), status[0], status[1]));
+      }
     }
-    return new FinalState(count, violations, webhook, commit);
+    return new FinalState(count, violations, webhook, commit, examples, off);
   }
 
   /** info/refs requests (ls-remote) the git server has answered for these repositories. */

@@ -80,14 +80,7 @@ final class BitbucketCloud extends Provider {
   }
 
   private static Verification verify(Delivery delivery, List<WebhookSecret.Line> secrets) {
-    Verification signed =
-        Signatures.hmac(
-            "X-Hub-Signature",
-            delivery.header("X-Hub-Signature"),
-            "sha256=",
-            Signatures.Hmac.SHA256,
-            delivery.body(),
-            secrets);
+    Verification signed = Signatures.hubSignature256(delivery, secrets);
     if (signed.verified()) {
       return signed;
     }

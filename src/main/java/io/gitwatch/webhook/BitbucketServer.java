@@ -55,16 +55,7 @@ final class BitbucketServer extends Provider {
 
   @Override
   Verification verify(Delivery delivery, WebhookSecret secret) {
-    return secret.check(
-        secretKey(),
-        secrets ->
-            Signatures.hmac(
-                "X-Hub-Signature",
-                delivery.header("X-Hub-Signature"),
-                "sha256=",
-                Signatures.Hmac.SHA256,
-                delivery.body(),
-                secrets));
+    return secret.check(secretKey(), secrets -> Signatures.hubSignature256(delivery, secrets));
   }
 
   private List<String> repoUrls(JsonObject json) {

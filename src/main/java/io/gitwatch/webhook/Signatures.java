@@ -64,6 +64,17 @@ final class Signatures {
     return matched ? ok() : failed(header + " does not match");
   }
 
+  /** The {@code X-Hub-Signature: sha256=<hex>} both Bitbucket products sign with. */
+  static Verification hubSignature256(Delivery delivery, List<Line> secrets) {
+    return hmac(
+        "X-Hub-Signature",
+        delivery.header("X-Hub-Signature"),
+        "sha256=",
+        Hmac.SHA256,
+        delivery.body(),
+        secrets);
+  }
+
   /** Compares a shared token sent in {@code header} with each secret. */
   static Verification token(String header, String token, List<Line> secrets) {
     if (token == null) {

@@ -3,8 +3,6 @@ package io.gitwatch.gitrepo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.gitwatch.testing.ApiServer;
 import java.time.Duration;
 import java.util.List;
@@ -30,8 +28,8 @@ class RestrictionInformersTest {
     await().until(informers::isSynced);
     assertThat(informers.of("team-a").admit(spec("https://evil.example/x")).allowed()).isTrue();
 
-    create(
-        RestrictionInformers.GIT_REPO_RESTRICTIONS,
+    RestrictionObjects.gitRepoRestriction(
+        api.client(),
         "team-a",
         "only-github",
         Map.of("allowedRepoPatterns", List.of("^https://github\\.com/")));
@@ -46,13 +44,10 @@ class RestrictionInformersTest {
 
   @Test
   void combinesPoliciesAndRestrictionsOfOneNamespaceAndForgetsDeletedOnes() {
-    create(
-        RestrictionInformers.POLICIES,
-        "team-a",
-        "policy",
-        Map.of("gitRepo", Map.of("defaultClientSecretName", "from-policy")));
-    create(
-        RestrictionInformers.GIT_REPO_RESTRICTIONS,
+    RestrictionObjects.policy(
+        api.client(), "team-a", "policy", Map.of("defaultClientSecretName", "from-policy"));
+    RestrictionObjects.gitRepoRestriction(
+        api.client(),
         "team-a",
         "restriction",
         Map.of("allowedClientSecretNames", List.of("from-policy", "other")));
@@ -77,28 +72,6 @@ class RestrictionInformersTest {
   @Test
   void refusesEverythingUntilLoaded() {
     assertThat(informers.of("team-a").admit(spec("https://github.com/x")).allowed()).isFalse();
-  }
-
-  private void create(
-      io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind,
-      String namespace,
-      String name,
-      Map<String, Object> fields) {
-    GenericKubernetesResource resource =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("fleet.cattle.io/v1alpha1")
-            .withKind(kind.getKind())
-            .withNewMetadata()
-            .withNamespace(namespace)
-            .withName(name)
-            .endMetadata()
-            .build();
-    resource.getAdditionalProperties().putAll(fields);
-    api.client()
-        .genericKubernetesResources(kind)
-        .inNamespace(namespace)
-        .resource(resource)
-        .create();
   }
 
   private static GitRepoSpec spec(String repo) {
