@@ -174,33 +174,33 @@ public class PollScheduler {
     GitRepoId id = request.id();
     timers.fired(id, timer);
     long term = lease.term();
-    if (term < 0 || index.get(id).isEmpty()) {
+    GitRepo gitRepo = index.get(id).orElse(null);
+    if (term < 0 || gitRepo == null) {
       return; // not the poller, or gone
     }
     PollScheduler self = context.getBusinessObject(PollScheduler.class);
-    // A poll already waiting or running for this GitRepo is followed by one more.
-    workers.hand(
-        id,
-        () -> poll(id, term),
-        ended -> {
-          try {
-            self.polled(request, ended);
-          } catch (EJBException e) {
-            LOG.info(() -> "Next poll of " + id + " not armed: " + e.getMessage());
-          }
-        });
+    PollWorkers.Handed handed =
+        workers.hand(
+            id,
+            () -> poll(gitRepo, term),
+            ended -> {
+              try {
+                self.polled(request, ended);
+              } catch (EJBException e) {
+                LOG.info(() -> "Next poll of " + id + " not armed: " + e.getMessage());
+              }
+            });
+    if (handed == PollWorkers.Handed.FULL) {
+      timers.arm(id, BUSY_RETRY, request.due());
+    }
+    // ALREADY_RUNNING: the running poll is followed by one more.
   }
 
   /** How a poll on a worker ended, for the bean to arm the next one. */
   public record Ended(long startedMillis, boolean succeeded, boolean busy) {}
 
-  private Ended poll(GitRepoId id, long term) {
+  private Ended poll(GitRepo gitRepo, long term) {
     long started = System.currentTimeMillis();
-    // As it is now, not as it was when the timer fired: it may have waited for a worker.
-    GitRepo gitRepo = index.get(id).orElse(null);
-    if (gitRepo == null || !lease.holds(term)) {
-      return new Ended(started, false, false); // gone, or not the poller: next() arms nothing
-    }
     try {
       // Share a recent ls-remote of the same repository: one answer lists every branch and tag.
       long sharing = interval(gitRepo).multipliedBy(9).dividedBy(10).toNanos();
@@ -210,7 +210,7 @@ public class PollScheduler {
       return new Ended(started, false, true); // its ls-remote is in flight: come for its answer
     } catch (RuntimeException e) {
       if (!stopping) {
-        LOG.log(Level.WARNING, "Poll of " + id + " failed unexpectedly", e);
+        LOG.log(Level.WARNING, "Poll of " + gitRepo.id() + " failed unexpectedly", e);
       }
       return new Ended(started, false, false);
     }

@@ -4,6 +4,7 @@ import io.gitwatch.gitrepo.GitRepoId;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,15 +16,27 @@ import java.util.function.Supplier;
  * serves HTTP requests and probes: a timer that polled itself held one of those threads for as long
  * as a remote or the API server took (with 5,000 GitRepos and a slow API server, every thread the
  * executor had grown to, and readiness timed out). A timer only hands its poll over here. At most
- * {@code max} polls run; the others wait in order for a worker (at most one per GitRepo, so the
- * queue is bounded by the GitRepos), and start as soon as one is free.
+ * {@code max} polls run; a GitRepo is never polled twice at once.
  */
 final class PollWorkers {
 
+  /** What became of a poll handed over. */
+  enum Handed {
+    /** It runs on a worker. */
+    RUNNING,
+    /** The GitRepo's poll is running; it is asked for once more after it ({@link #askedAgain}). */
+    ALREADY_RUNNING,
+    /** Every worker is busy (or the application stops): nothing ran, try again soon. */
+    FULL
+  }
+
+  private final Semaphore slots;
   private final ThreadPoolExecutor threads;
   private final PollsInFlight inFlight = new PollsInFlight();
 
   PollWorkers(int max, ThreadFactory factory) {
+    slots = new Semaphore(max);
+    // The queue never holds more than `max`: a poll takes a slot before it is queued.
     threads =
         new ThreadPoolExecutor(max, max, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), factory);
     threads.allowCoreThreadTimeOut(true);
@@ -31,29 +44,33 @@ final class PollWorkers {
 
   /**
    * Runs {@code poll} on a worker for the GitRepo, then {@code then} with its outcome once it no
-   * longer counts as in flight; false when the GitRepo's poll is waiting or running already (it is
-   * asked for once more after it: {@link #askedAgain}) or the workers have stopped.
+   * longer counts as in flight.
    */
-  <T> boolean hand(GitRepoId id, Supplier<T> poll, Consumer<T> then) {
+  <T> Handed hand(GitRepoId id, Supplier<T> poll, Consumer<T> then) {
     if (!inFlight.start(id)) {
-      return false;
+      return Handed.ALREADY_RUNNING;
+    }
+    if (!slots.tryAcquire()) {
+      inFlight.end(id);
+      return Handed.FULL;
     }
     try {
       threads.execute(
           () -> {
             T outcome;
             try {
-              inFlight.running(id);
               outcome = poll.get();
             } finally {
+              slots.release();
               inFlight.end(id);
             }
             then.accept(outcome);
           });
-      return true;
+      return Handed.RUNNING;
     } catch (RejectedExecutionException e) {
-      inFlight.end(id); // stopping
-      return false;
+      slots.release();
+      inFlight.end(id);
+      return Handed.FULL;
     }
   }
 
@@ -62,7 +79,6 @@ final class PollWorkers {
     return inFlight.askedAgain(id);
   }
 
-  /** Polls waiting for a worker or running. */
   int inFlight() {
     return inFlight.size();
   }
@@ -71,7 +87,7 @@ final class PollWorkers {
     return inFlight.longest();
   }
 
-  /** Stops the workers; polls running are interrupted, those waiting are dropped. */
+  /** Stops the workers; polls running are interrupted. */
   void stop() {
     threads.shutdownNow();
   }
