@@ -6,20 +6,24 @@ package io.gitwatch.bench;
  */
 record FinalState(
     int gitRepos,
-    int violations,
     int webhookCommitNotHead,
     int commitNotHead,
     java.util.List<String> examples,
     java.util.BitSet off) {
 
+  /** GitRepos that break the rule, one way or both. */
+  int violations() {
+    return off.cardinality();
+  }
+
   boolean holds() {
-    return violations == 0;
+    return off.isEmpty();
   }
 
   String describe() {
     return BenchTable.format(
         "%d of %d (webhookCommit ≠ head: %d, commit ≠ head: %d)%s",
-        violations,
+        violations(),
         gitRepos,
         webhookCommitNotHead,
         commitNotHead,

@@ -213,7 +213,6 @@ final class PushedRepos {
   FinalState finalState() {
     Map<String, String[]> statuses = support.statuses(namespace);
     List<String> heads = support.heads(prefix, count);
-    int violations = 0;
     int webhook = 0;
     int commit = 0;
     List<String> examples = new ArrayList<>();
@@ -224,11 +223,11 @@ final class PushedRepos {
       boolean commitOk = status[1].equals(heads.get(i));
       webhook += webhookOk ? 0 : 1;
       commit += commitOk ? 0 : 1;
-      violations += webhookOk && commitOk ? 0 : 1;
-      if (!(webhookOk && commitOk)) {
-        off.set(i);
+      if (webhookOk && commitOk) {
+        continue;
       }
-      if (!(webhookOk && commitOk) && examples.size() < 3) {
+      off.set(i);
+      if (examples.size() < 3) {
         // Enough to find the GitRepo's deliveries in Liberty's log.
         examples.add(
             BenchTable.format(
@@ -236,7 +235,7 @@ final class PushedRepos {
                 repository(i), heads.get(i), status[0], status[1]));
       }
     }
-    return new FinalState(count, violations, webhook, commit, examples, off);
+    return new FinalState(count, webhook, commit, examples, off);
   }
 
   /** info/refs requests (ls-remote) the git server has answered for these repositories. */
