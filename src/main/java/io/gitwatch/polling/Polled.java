@@ -12,6 +12,9 @@ import java.time.Instant;
  *     remote sent), or null on success
  * @param notice on success, something in the spec the user should fix (an invalid {@code
  *     pollingInterval} that was ignored); null when there is nothing to say
+ * @param askedNanos when the ls-remote the commit was read from started (a {@link
+ *     System#nanoTime()} instant; it may be shared, so earlier than {@code at}), or when a failed
+ *     poll began: what orders two answers for one GitRepo
  */
 public record Polled(
     GitRepo gitRepo,
@@ -19,14 +22,16 @@ public record Polled(
     String commit,
     FailureReason reason,
     String failure,
-    String notice) {
+    String notice,
+    long askedNanos) {
 
-  static Polled found(GitRepo gitRepo, Instant at, String commit, String notice) {
-    return new Polled(gitRepo, at, commit, null, null, notice);
+  static Polled found(GitRepo gitRepo, Instant at, RemoteHeads.Answer answer, String notice) {
+    return new Polled(gitRepo, at, answer.commit(), null, null, notice, answer.askedNanos());
   }
 
-  static Polled failed(GitRepo gitRepo, Instant at, FailureReason reason, String failure) {
-    return new Polled(gitRepo, at, null, reason, failure, null);
+  static Polled failed(
+      GitRepo gitRepo, Instant at, FailureReason reason, String failure, long askedNanos) {
+    return new Polled(gitRepo, at, null, reason, failure, null, askedNanos);
   }
 
   public boolean succeeded() {

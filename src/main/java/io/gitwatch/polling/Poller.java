@@ -2,12 +2,15 @@ package io.gitwatch.polling;
 
 import io.gitwatch.gitrepo.Admission;
 import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoChanged;
 import io.gitwatch.gitrepo.GitRepoId;
 import io.gitwatch.gitrepo.GitRepoStore;
+import io.gitwatch.gitrepo.OrderedWrites;
 import io.gitwatch.gitrepo.StoreUnavailable;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +72,9 @@ public class Poller {
   String deniedNetworks;
 
   private RemoteHeads remoteHeads;
+  // Polls of one GitRepo overlap (a scheduled one and those after webhooks): the answer asked last
+  // is recorded last, or not at all, so commit never moves back to an older head.
+  private final OrderedWrites answerOrder = new OrderedWrites();
   private volatile Instant lastSuccess;
   private final Map<GitRepoId, Reported> reportedFailures = new ConcurrentHashMap<>();
 
@@ -76,11 +82,12 @@ public class Poller {
 
   /**
    * One poll: what the remote said, and whether it was recorded on the GitRepo (not when the status
-   * write failed, nor when the Lease term it ran in ended meanwhile).
+   * write failed, nor when the Lease term it ran in ended meanwhile), or superseded: not recorded,
+   * because a newer answer for the GitRepo already was.
    */
-  public record Outcome(Polled polled, boolean recorded) {
+  public record Outcome(Polled polled, boolean recorded, boolean superseded) {
     public boolean succeeded() {
-      return polled.succeeded() && recorded;
+      return polled.succeeded() && (recorded || superseded);
     }
   }
 
@@ -117,14 +124,25 @@ public class Poller {
     Polled result = ask(gitRepo, sharedSinceNanos, at);
     String outcome = result.succeeded() ? "success" : "failure";
     boolean recorded = false;
+    boolean superseded = false;
     if (term != ANY_TERM && !lease.holds(term)) {
       // The Lease moved on while the remote was asked: the new holder polls and writes.
       outcome = "lease_lost";
     } else {
       try {
-        report(gitRepo, result);
-        polled.fire(result);
-        recorded = true;
+        recorded =
+            answerOrder.write(
+                gitRepo.id(),
+                result.askedNanos(),
+                () -> {
+                  report(gitRepo, result);
+                  polled.fire(result);
+                  return true;
+                });
+        if (!recorded) {
+          superseded = true;
+          outcome = "superseded";
+        }
       } catch (StoreUnavailable e) {
         // The remote answered but its answer could not be recorded: a failed poll, retried with
         // backoff, and decided again then against the status the API server really holds.
@@ -137,7 +155,7 @@ public class Poller {
     if (outcome.equals("success")) {
       lastSuccess = at;
     }
-    return new Outcome(result, recorded);
+    return new Outcome(result, recorded, superseded);
   }
 
   /** When a poll last succeeded, or null before the first. */
@@ -145,7 +163,15 @@ public class Poller {
     return lastSuccess;
   }
 
+  /** Forgets the order of a deleted GitRepo's answers. */
+  void onChanged(@Observes GitRepoChanged change) {
+    if (change.current() == null) {
+      answerOrder.forget(change.previous().id());
+    }
+  }
+
   private Polled ask(GitRepo gitRepo, long sharedSinceNanos, Instant at) {
+    long began = System.nanoTime();
     try {
       Admission admission =
           store.restrictions(gitRepo.getMetadata().getNamespace()).admit(gitRepo.spec());
@@ -155,14 +181,14 @@ public class Poller {
       }
       remoteHeads.check(gitRepo.spec().getRepo()); // refused before any Secret is read
       Credentials auth = credentials.of(gitRepo, admission);
-      Head head = remoteHeads.poll(gitRepo.spec(), auth, sharedSinceNanos);
+      RemoteHeads.Answer answer = remoteHeads.poll(gitRepo.spec(), auth, sharedSinceNanos);
       return Polled.found(
-          gitRepo, at, head.commit(), PollingInterval.problem(gitRepo.spec()).orElse(null));
+          gitRepo, at, answer, PollingInterval.problem(gitRepo.spec()).orElse(null));
     } catch (RemoteHeadsException e) {
       if (e.detail() != null) {
         LOG.info(() -> "poll of " + gitRepo.id() + ": " + e.reason().code() + ": " + e.detail());
       }
-      return Polled.failed(gitRepo, at, e.reason(), e.getMessage());
+      return Polled.failed(gitRepo, at, e.reason(), e.getMessage(), began);
     }
   }
 

@@ -105,20 +105,31 @@ public class RemoteHeads {
    * @throws Busy when the call of this repository is in flight (come back for its answer), or the
    *     remote would have to be asked and every slot is taken
    */
-  public Head poll(GitRepoSpec spec, Credentials credentials, long sharedSinceNanos) {
+  public Answer poll(GitRepoSpec spec, Credentials credentials, long sharedSinceNanos) {
     URIish uri = lsRemote.check(spec.getRepo());
     String revision = spec.getRevision();
     if (isSet(revision) && FULL_SHA.matcher(revision.strip()).matches()) {
-      return pick(null, spec);
+      return new Answer(pick(null, spec), System.nanoTime());
     }
     checkNames(spec); // before the remote call a typo would cost
     TransportOptions options = TransportOptions.of(spec);
-    Refs refs =
+    SharedAnswers.Answer answer =
         shared.get(
             key(uri, credentials, options),
             sharedSinceNanos,
             () -> lsRemote.call(spec.getRepo(), credentials, options));
-    return pick(refs, spec);
+    return new Answer(pick(answer.refs(), spec), answer.startedNanos());
+  }
+
+  /**
+   * A GitRepo's head, and when the ls-remote it was read from started (a {@link System#nanoTime()}
+   * instant): of two answers for one GitRepo, the one asked later is the newer, whichever comes
+   * back first.
+   */
+  public record Answer(Head head, long askedNanos) {
+    public String commit() {
+      return head.commit();
+    }
   }
 
   /**

@@ -26,12 +26,12 @@ final class SharedAnswers {
   }
 
   /** The refs, or the failure, of a call that started at {@code startedNanos}. */
-  private record Answer(Refs refs, RemoteHeadsException failure, long startedNanos, long bytes) {
-    Refs get() {
+  record Answer(Refs refs, RemoteHeadsException failure, long startedNanos, long bytes) {
+    Answer orThrow() {
       if (failure != null) {
         throw failure; // the same failure: every GitRepo of the key gets the same condition
       }
-      return refs;
+      return this;
     }
   }
 
@@ -47,17 +47,17 @@ final class SharedAnswers {
   }
 
   /**
-   * Refs of {@code key} from a call that started at {@code sinceNanos} or later (a {@link
+   * The answer of a call for {@code key} that started at {@code sinceNanos} or later (a {@link
    * System#nanoTime()} instant), kept or made now by {@code lsRemote}.
    *
    * @throws RemoteHeads.Busy when the call of this key is in flight (its answer will be kept), or a
    *     call must be made and every slot is taken
    * @throws RemoteHeadsException the failure of the call whose answer is shared
    */
-  Refs get(Key key, long sinceNanos, Supplier<Refs> lsRemote) {
+  Answer get(Key key, long sinceNanos, Supplier<Refs> lsRemote) {
     Answer answer = answers.get(key);
     if (answer != null && answer.startedNanos() - sinceNanos >= 0) {
-      return answer.get();
+      return answer.orThrow();
     }
     long started = System.nanoTime();
     if (running.putIfAbsent(key, started) != null) {
@@ -70,8 +70,9 @@ final class SharedAnswers {
       try {
         onCall.run();
         Refs refs = lsRemote.get();
-        keep(key, new Answer(refs, null, started, estimate(refs)));
-        return refs;
+        Answer fresh = new Answer(refs, null, started, estimate(refs));
+        keep(key, fresh);
+        return fresh;
       } catch (RemoteHeadsException e) {
         keep(key, new Answer(null, e, started, 512));
         throw e;

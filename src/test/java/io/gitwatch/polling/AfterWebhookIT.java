@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class AfterWebhookIT extends OnTestServer.Deployed {
 
   static final String SECRET = "after-s3cret";
+  static final Pattern COMMIT = Pattern.compile("\"commit\"\\s*:\\s*\"([0-9a-f]{40})\"");
 
   @AutoClose static final LoopbackGitServer git = LoopbackGitServer.startInTemporaryDirectory();
 
@@ -123,6 +126,37 @@ class AfterWebhookIT extends OnTestServer.Deployed {
     assertThat(git.infoRefsRequests(repo) - before).isEqualTo(1);
   }
 
+  @Test
+  void anOlderHeadWhoseWriteIsSlowNeverLandsAfterANewerOne() {
+    String repo = repository("order");
+    String first = git.commit(repo, "main");
+    gitRepo("after-order", "order-app", repo, "1s");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> first.equals(status("after-order", "order-app").getCommit()));
+    // The next write to the GitRepo is answered 500 after 1.5 s (within the test server's 2 s
+    // request timeout), then retried: the scheduled poll that found `older` is still writing it
+    // when the webhook of `newer` has its own poll.
+    int faults = api.faultsServed();
+    api.slowNextWrites("order-app", 500, Duration.ofMillis(1500), 1);
+    String older = git.commit(repo, "main");
+    await().atMost(Duration.ofSeconds(10)).until(() -> api.faultsServed() > faults);
+    String newer = git.commit(repo, "main");
+
+    assertThat(push(repo, newer).status()).isEqualTo(200);
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> newer.equals(status("after-order", "order-app").getCommit()));
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> newer.equals(status("after-order", "order-app").getCommit()));
+    List<String> written = commitsWritten("after-order", "order-app");
+    assertThat(written).containsSubsequence(first, older, newer);
+    assertThat(written.subList(written.indexOf(newer), written.size())).doesNotContain(older);
+  }
+
   private String repository(String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     git.createRepository(name);
@@ -131,6 +165,10 @@ class AfterWebhookIT extends OnTestServer.Deployed {
 
   /** A GitRepo on main that polls hourly and verifies webhooks with its own Secret. */
   private void gitRepo(String namespace, String name, String repo) {
+    gitRepo(namespace, name, repo, "1h");
+  }
+
+  private void gitRepo(String namespace, String name, String repo, String pollingInterval) {
     gitRepos.secret(namespace, "hook-" + name, Map.of("github", SECRET));
     gitRepos.create(
         namespace,
@@ -138,7 +176,7 @@ class AfterWebhookIT extends OnTestServer.Deployed {
         git.url(repo),
         s -> {
           s.setBranch("main");
-          s.setPollingInterval("1h");
+          s.setPollingInterval(pollingInterval);
           s.setWebhookSecret("hook-" + name);
         });
   }
@@ -151,6 +189,16 @@ class AfterWebhookIT extends OnTestServer.Deployed {
   private io.gitwatch.gitrepo.GitRepoStatus status(String namespace, String name) {
     GitRepo gitRepo = gitRepos.get(namespace, name);
     return gitRepo.status();
+  }
+
+  /** The commits the API server was asked to write to the GitRepo's status, in order. */
+  private List<String> commitsWritten(String namespace, String name) {
+    return api.writes().stream()
+        .filter(w -> w.isStatusPatchOf(namespace, name))
+        .map(w -> COMMIT.matcher(w.body()))
+        .filter(Matcher::find)
+        .map(m -> m.group(1))
+        .toList();
   }
 
   private List<Event> events(String namespace, String reason) {

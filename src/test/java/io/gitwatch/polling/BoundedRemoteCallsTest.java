@@ -139,6 +139,23 @@ class BoundedRemoteCallsTest {
   }
 
   @Test
+  void aSharedAnswerIsAsOldAsTheCallItCameFrom() {
+    RemoteHeads remoteHeads = remoteHeads(1 << 20, 4);
+    long since = System.nanoTime();
+    RemoteHeads.Answer asked = remoteHeads.poll(spec(git.url(repo)), Credentials.none(), since);
+
+    RemoteHeads.Answer shared = remoteHeads.poll(spec(git.url(repo)), Credentials.none(), since);
+    RemoteHeads.Answer fresh =
+        remoteHeads.poll(spec(git.url(repo)), Credentials.none(), System.nanoTime());
+
+    // The order of two answers for one GitRepo is the order their ls-remotes started in.
+    assertThat(asked.askedNanos() - since).isNotNegative();
+    assertThat(shared.askedNanos()).isEqualTo(asked.askedNanos());
+    assertThat(fresh.askedNanos() - asked.askedNanos()).isPositive();
+    assertThat(git.infoRefsRequests(repo)).isEqualTo(2);
+  }
+
+  @Test
   void gitReposOfOneSlowRepositoryHoldOneSlotBetweenThemAndShareItsAnswer() throws Exception {
     git.hang(repo);
     String healthy = repo + "-healthy";
@@ -164,7 +181,7 @@ class BoundedRemoteCallsTest {
             .isInstanceOf(RemoteHeads.Busy.class);
       }
       // Two slots: the slow repository holds one, however many GitRepos it has.
-      Head other =
+      RemoteHeads.Answer other =
           assertTimeoutPreemptively(
               Duration.ofSeconds(10),
               () ->

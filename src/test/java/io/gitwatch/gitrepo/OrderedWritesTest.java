@@ -1,20 +1,20 @@
-package io.gitwatch.webhook;
+package io.gitwatch.gitrepo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gitwatch.gitrepo.GitRepoId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class WebhookWriteOrderTest {
+class OrderedWritesTest {
 
   static final GitRepoId APP = new GitRepoId("ns", "app");
   static final GitRepoId OTHER = new GitRepoId("ns", "other");
 
-  final WebhookWriteOrder order = new WebhookWriteOrder();
+  final OrderedWrites order = new OrderedWrites();
   final List<String> landed = new ArrayList<>();
 
   boolean land(String commit) {
@@ -25,7 +25,7 @@ class WebhookWriteOrderTest {
   }
 
   @Test
-  void anOlderDeliveryDoesNotOverwriteANewerOneThatLanded() {
+  void anOlderWriteDoesNotOverwriteANewerOneThatLanded() {
     assertThat(order.write(APP, 2, () -> land("newer"))).isTrue();
 
     assertThat(order.write(APP, 1, () -> land("older"))).isFalse();
@@ -43,7 +43,7 @@ class WebhookWriteOrderTest {
   }
 
   @Test
-  void aNewerDeliveryWaitsForAnOlderWriteStillRetryingAndLandsLast() throws Exception {
+  void aNewerWriteWaitsForAnOlderOneStillRetryingAndLandsLast() throws Exception {
     CountDownLatch retrying = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     Thread older =
@@ -69,6 +69,36 @@ class WebhookWriteOrderTest {
     newer.join(5000);
 
     assertThat(landed).containsExactly("older", "newer");
+  }
+
+  @Test
+  void nanoTimeInstantsOrderAcrossTheSignOfTheirLong() {
+    long before = Long.MAX_VALUE - 10;
+    long after = before + 20; // wrapped: negative as a long, later as an instant
+
+    assertThat(order.write(APP, after, () -> land("after"))).isTrue();
+    assertThat(order.write(APP, before, () -> land("before"))).isFalse();
+
+    assertThat(landed).containsExactly("after");
+  }
+
+  @Test
+  void aWriteThatThrowsLeavesTheOrderAsItWas() {
+    assertThatThrownBy(
+            () ->
+                order.write(
+                    APP,
+                    5,
+                    () -> {
+                      throw new IllegalStateException("API server away");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
+
+    assertThat(order.write(APP, 4, () -> land("app@4"))).isTrue();
+    order.forget(APP);
+    assertThat(order.write(APP, 1, () -> land("app@1, after the GitRepo was deleted"))).isTrue();
+
+    assertThat(landed).containsExactly("app@4", "app@1, after the GitRepo was deleted");
   }
 
   static void await(CountDownLatch latch) {
