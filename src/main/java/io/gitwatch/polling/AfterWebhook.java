@@ -10,6 +10,7 @@ import io.gitwatch.gitrepo.StoreUnavailable;
 import io.gitwatch.webhook.Pushed;
 import io.gitwatch.webhook.Target;
 import io.gitwatch.webhook.Triggered;
+import io.gitwatch.webhook.WebhookWriteOrder;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -56,6 +57,7 @@ public class AfterWebhook {
   @Inject GitRepoIndex index;
   @Inject GitRepoStore store;
   @Inject MetricRegistry metrics;
+  @Inject WebhookWriteOrder webhookWrites;
 
   @Resource ManagedThreadFactory threads;
 
@@ -82,6 +84,8 @@ public class AfterWebhook {
     final Map<GitRepoId, Waiting> waiting = new LinkedHashMap<>();
     boolean running;
     boolean again;
+    // Its last round ended and it left the map: a delivery that still found it looks again.
+    boolean ended;
   }
 
   @PostConstruct
@@ -138,28 +142,43 @@ public class AfterWebhook {
         continue;
       }
       String commit = target.update() == null ? null : target.update().commit();
+      var waiting = new Waiting(commit, System.nanoTime() + propagationTimeout.toNanos());
       String repository = repository(gitRepo);
-      Follow follow = follows.computeIfAbsent(repository, r -> new Follow());
-      synchronized (follow) {
-        // A newer push replaces what an older one waited for: the newest expectation is the one.
-        follow.waiting.put(
-            gitRepo.id(), new Waiting(commit, System.nanoTime() + propagationTimeout.toNanos()));
-        if (!follow.running) {
-          follow.running = true;
-          toStart.put(repository, follow);
-        } else if (!toStart.containsKey(repository)) {
-          follow.again = true; // a round is running: one more follows it
-        }
+      while (!enlist(repository, gitRepo.id(), waiting, toStart)) {
+        // found a Follow whose round had just ended: the next computeIfAbsent makes a new one
       }
     }
     toStart.forEach((repository, follow) -> submit(repository, follow, Duration.ZERO));
+  }
+
+  /**
+   * Adds a waiting GitRepo to its repository's Follow; false when that Follow had just ended, so
+   * that no delivery joins a round that will not run again.
+   */
+  private boolean enlist(
+      String repository, GitRepoId id, Waiting waiting, Map<String, Follow> toStart) {
+    Follow follow = follows.computeIfAbsent(repository, r -> new Follow());
+    synchronized (follow) {
+      if (follow.ended) {
+        return false;
+      }
+      // A newer push replaces what an older one waited for: the newest expectation is the one.
+      follow.waiting.put(id, waiting);
+      if (!follow.running) {
+        follow.running = true;
+        toStart.put(repository, follow);
+      } else if (!toStart.containsKey(repository)) {
+        follow.again = true; // a round is running: one more follows it
+      }
+      return true;
+    }
   }
 
   private void submit(String repository, Follow follow, Duration delay) {
     try {
       rounds.schedule(() -> round(repository, follow), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
-      follows.remove(repository, follow); // stopping
+      end(repository, follow); // stopping
     }
   }
 
@@ -193,9 +212,16 @@ public class AfterWebhook {
       } else if (!follow.waiting.isEmpty()) {
         submit(repository, follow, propagationPoll);
       } else {
-        follow.running = false;
-        follows.remove(repository, follow);
+        end(repository, follow);
       }
+    }
+  }
+
+  private void end(String repository, Follow follow) {
+    synchronized (follow) {
+      follow.running = false;
+      follow.ended = true;
+      follows.remove(repository, follow);
     }
   }
 
@@ -222,31 +248,34 @@ public class AfterWebhook {
       return gaveUp;
     }
     String head = outcome.polled().commit();
+    long asked = outcome.polled().askedNanos();
     if (waiting.expected() == null || head.equalsIgnoreCase(waiting.expected())) {
       // Shown: an older push that won a concurrent write must not keep webhookCommit behind.
-      return realign(gitRepo.id(), waiting.expected() == null ? null : head, null) || gaveUp;
+      return realign(gitRepo.id(), waiting.expected() == null ? null : head, asked, null) || gaveUp;
     }
     if (!expired) {
       return false;
     }
     metrics.counter("gitwatch_webhook_commit_not_visible").inc();
-    return realign(gitRepo.id(), head, waiting.expected()) || gaveUp;
+    return realign(gitRepo.id(), head, asked, waiting.expected()) || gaveUp;
   }
 
   /**
-   * Sets {@code webhookCommit} to the remote's {@code head} unless it is there already; with {@code
-   * notVisible}, the pushed commit the remote never showed, also records the Warning Event.
+   * Sets {@code webhookCommit} to the remote's {@code head} unless it is there already, or a
+   * delivery verified after the remote was {@code asked} has written it since (its push may be
+   * newer than the answer); with {@code notVisible}, the pushed commit the remote never showed,
+   * also records the Warning Event.
    *
    * @return false when the write failed
    */
-  private boolean realign(GitRepoId id, String head, String notVisible) {
-    GitRepo latest = index.get(id).orElse(null);
-    if (latest == null || head == null) {
+  private boolean realign(GitRepoId id, String head, long asked, String notVisible) {
+    GitRepo gitRepo = index.get(id).orElse(null);
+    if (head == null || gitRepo == null) {
       return true;
     }
     if (notVisible != null) {
       store.recordEvent(
-          latest,
+          gitRepo,
           true,
           "WebhookCommitNotVisible",
           "webhook commit "
@@ -256,20 +285,29 @@ public class AfterWebhook {
               + "s; webhookCommit set to the remote's "
               + head);
     }
-    String current = latest.status().getWebhookCommit();
-    if (current == null || current.equalsIgnoreCase(head)) {
-      return true;
-    }
-    var patch = new GitRepoStatus();
-    patch.setWebhookCommit(head);
     try {
-      store.patchStatus(latest, patch);
+      webhookWrites.write(id, asked, () -> writeWebhookCommit(id, head));
       return true;
     } catch (StoreUnavailable e) {
       LOG.info(
           () -> "Could not realign webhookCommit of " + id + ", trying again: " + e.getMessage());
       return false;
     }
+  }
+
+  /** Under the webhook write order, so the GitRepo read is the one the last delivery wrote. */
+  private boolean writeWebhookCommit(GitRepoId id, String head) {
+    GitRepo latest = index.get(id).orElse(null);
+    if (latest == null) {
+      return false;
+    }
+    String current = latest.status().getWebhookCommit();
+    if (current != null && !current.equalsIgnoreCase(head)) {
+      var patch = new GitRepoStatus();
+      patch.setWebhookCommit(head);
+      store.patchStatus(latest, patch);
+    }
+    return true;
   }
 
   private static String repository(GitRepo gitRepo) {
