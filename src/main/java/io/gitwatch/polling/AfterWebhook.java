@@ -198,6 +198,7 @@ public class AfterWebhook {
           synchronized (follow) {
             follow.waiting.remove(entry.getKey(), entry.getValue());
           }
+          LOG.fine(() -> "After a webhook " + entry.getKey() + " waits no more");
         }
       } catch (RemoteHeads.Busy e) {
         busy = true;
@@ -235,6 +236,17 @@ public class AfterWebhook {
     // Any ls-remote that started in this round began after the push: its answer will do, however
     // long each GitRepo's restrictions and credentials took to read before it was looked up.
     Poller.Outcome outcome = poller.poll(gitRepo, roundStart, Poller.ANY_TERM);
+    LOG.fine(
+        () ->
+            "After a webhook "
+                + gitRepo.id()
+                + " waits for "
+                + waiting.expected()
+                + "; the remote said "
+                + outcome.polled().commit()
+                + (outcome.recorded() ? "" : outcome.superseded() ? ", superseded" : ", unrecorded")
+                + "; commit was "
+                + gitRepo.status().getCommit());
     long now = System.nanoTime();
     boolean expired = now - waiting.deadlineNanos() >= 0;
     // A write that fails (the API server is away) is tried again in the next rounds, for as long

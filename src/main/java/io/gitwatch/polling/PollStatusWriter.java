@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.logging.Logger;
 
 /**
  * Writes what polling owns: {@code commit}, {@code pollingCommit}, {@code lastPollingTriggered} and
@@ -22,6 +23,7 @@ import java.util.Objects;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class PollStatusWriter {
 
+  private static final Logger LOG = Logger.getLogger(PollStatusWriter.class.getName());
   static final String GIT_POLLING = "GitPolling";
   static final String INVALID_POLLING_INTERVAL = "InvalidPollingInterval";
 
@@ -55,6 +57,15 @@ public class PollStatusWriter {
       patch.setLastPollingTriggered(time);
       store.patchStatus(gitRepo, patch);
     }
+    LOG.fine(
+        () ->
+            "Poll of "
+                + gitRepo.id()
+                + ": "
+                + (polled.succeeded() ? polled.commit() : polled.reason().code())
+                + ", commit was "
+                + status.getCommit()
+                + (changed ? ": written" : ": unchanged"));
   }
 
   private static boolean hasCondition(
