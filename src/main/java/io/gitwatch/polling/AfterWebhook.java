@@ -1,16 +1,14 @@
 package io.gitwatch.polling;
 
 import io.gitwatch.gitrepo.GitRepo;
+import io.gitwatch.gitrepo.GitRepoChanged;
 import io.gitwatch.gitrepo.GitRepoId;
 import io.gitwatch.gitrepo.GitRepoIndex;
 import io.gitwatch.gitrepo.GitRepoStatus;
-import io.gitwatch.gitrepo.GitRepoStore;
 import io.gitwatch.gitrepo.RepoKey;
-import io.gitwatch.gitrepo.StoreUnavailable;
 import io.gitwatch.webhook.Pushed;
 import io.gitwatch.webhook.Target;
 import io.gitwatch.webhook.Triggered;
-import io.gitwatch.webhook.WebhookWriteOrder;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -55,9 +53,8 @@ public class AfterWebhook {
 
   @Inject Poller poller;
   @Inject GitRepoIndex index;
-  @Inject GitRepoStore store;
   @Inject MetricRegistry metrics;
-  @Inject WebhookWriteOrder webhookWrites;
+  @Inject Realignment realignment;
 
   @Resource ManagedThreadFactory threads;
 
@@ -75,9 +72,16 @@ public class AfterWebhook {
 
   private ScheduledThreadPoolExecutor rounds;
   private final Map<String, Follow> follows = new ConcurrentHashMap<>();
+  private final Map<GitRepoId, Landed> landed = new ConcurrentHashMap<>();
+
+  /** A GitRepo to follow until its remote shows {@code commit} (null: any answer will do). */
+  private record Expected(GitRepo gitRepo, String commit) {}
 
   /** A GitRepo waiting for its remote to show {@code expected} (null: any answer will do). */
   private record Waiting(String expected, long deadlineNanos) {}
+
+  /** A pushed commit a follow-up wrote, watched for being overwritten until {@code untilNanos}. */
+  private record Landed(String commit, long untilNanos) {}
 
   /** One repository's GitRepos waiting for the remote, and whether a round is running or due. */
   private static final class Follow {
@@ -94,6 +98,7 @@ public class AfterWebhook {
     rounds.setRemoveOnCancelPolicy(true);
     metrics.counter("gitwatch_webhook_polls_skipped");
     metrics.counter("gitwatch_webhook_commit_not_visible");
+    metrics.counter("gitwatch_webhook_commit_overwritten");
   }
 
   @PreDestroy
@@ -103,13 +108,13 @@ public class AfterWebhook {
 
   /** Runs on the request thread after the status writes: it only queues. */
   public void onPushed(@Observes Pushed pushed) {
-    List<Target> toFollow = new ArrayList<>();
+    List<Expected> toFollow = new ArrayList<>();
     for (Target target : pushed.targets()) {
       String commit = target.update() == null ? null : target.update().commit();
       if (changesNothing(target.gitRepo().status(), commit)) {
         metrics.counter("gitwatch_webhook_polls_skipped").inc();
       } else {
-        toFollow.add(target);
+        toFollow.add(new Expected(target.gitRepo(), commit));
       }
     }
     follow(toFollow);
@@ -120,7 +125,47 @@ public class AfterWebhook {
    * remote is written and the GitRepo waits no more.
    */
   public void onTriggered(@Observes Triggered triggered) {
-    follow(List.of(new Target(triggered.gitRepo(), null)));
+    follow(List.of(new Expected(triggered.gitRepo(), null)));
+  }
+
+  /**
+   * For a propagation wait after a follow-up wrote a pushed commit, a change that puts another
+   * {@code commit} on the GitRepo while {@code webhookCommit} is still that push (another writer,
+   * such as Fleet's own poller, or a stale write an API server applied late) is followed again: the
+   * remote has the last word, not the last writer.
+   */
+  void onChanged(@Observes GitRepoChanged change) {
+    GitRepo current = change.current();
+    if (current == null) {
+      landed.remove(change.previous().id());
+      return;
+    }
+    Landed watched = landed.get(current.id());
+    if (watched == null || change.previous() == null) {
+      return;
+    }
+    if (System.nanoTime() - watched.untilNanos() >= 0) {
+      landed.remove(current.id(), watched);
+      return;
+    }
+    // From the pushed commit to another: events the index still owes from before the write (the
+    // webhook's own, with the older commit) change nothing here.
+    String was = change.previous().status().getCommit();
+    String now = current.status().getCommit();
+    if (watched.commit().equalsIgnoreCase(was)
+        && !watched.commit().equalsIgnoreCase(now)
+        && watched.commit().equalsIgnoreCase(current.status().getWebhookCommit())
+        && landed.remove(current.id(), watched)) {
+      metrics.counter("gitwatch_webhook_commit_overwritten").inc();
+      LOG.info(
+          () ->
+              "After a webhook, commit of "
+                  + current.id()
+                  + " was changed to "
+                  + now
+                  + " by another write; asking the remote again");
+      follow(List.of(new Expected(current, null))); // a poll: whatever the remote says now
+    }
   }
 
   private static boolean changesNothing(GitRepoStatus status, String commit) {
@@ -134,15 +179,15 @@ public class AfterWebhook {
    * will do), then starts the rounds that are not running: only once all of them wait, so that
    * those of one repository are in one round and share its ls-remote.
    */
-  private void follow(List<Target> targets) {
+  private void follow(List<Expected> expectations) {
     Map<String, Follow> toStart = new LinkedHashMap<>();
-    for (Target target : targets) {
-      GitRepo gitRepo = target.gitRepo();
+    for (Expected expected : expectations) {
+      GitRepo gitRepo = expected.gitRepo();
       if (!PollingInterval.contactsRemote(gitRepo)) {
         continue;
       }
-      String commit = target.update() == null ? null : target.update().commit();
-      var waiting = new Waiting(commit, System.nanoTime() + propagationTimeout.toNanos());
+      var waiting =
+          new Waiting(expected.commit(), System.nanoTime() + propagationTimeout.toNanos());
       String repository = repository(gitRepo);
       while (!enlist(repository, gitRepo.id(), waiting, toStart)) {
         // found a Follow whose round had just ended: the next computeIfAbsent makes a new one
@@ -261,65 +306,19 @@ public class AfterWebhook {
     }
     String head = outcome.polled().commit();
     long asked = outcome.polled().askedNanos();
-    if (waiting.expected() == null || head.equalsIgnoreCase(waiting.expected())) {
+    if (waiting.expected() == null) {
+      return true; // a trigger or a re-poll: any answer will do, and it is written
+    }
+    if (head.equalsIgnoreCase(waiting.expected())) {
+      landed.put(gitRepo.id(), new Landed(head, now + propagationTimeout.toNanos()));
       // Shown: an older push that won a concurrent write must not keep webhookCommit behind.
-      return realign(gitRepo.id(), waiting.expected() == null ? null : head, asked, null) || gaveUp;
+      return realignment.realign(gitRepo.id(), head, asked, null) || gaveUp;
     }
     if (!expired) {
       return false;
     }
     metrics.counter("gitwatch_webhook_commit_not_visible").inc();
-    return realign(gitRepo.id(), head, asked, waiting.expected()) || gaveUp;
-  }
-
-  /**
-   * Sets {@code webhookCommit} to the remote's {@code head} unless it is there already, or a
-   * delivery verified after the remote was {@code asked} has written it since (its push may be
-   * newer than the answer); with {@code notVisible}, the pushed commit the remote never showed,
-   * also records the Warning Event.
-   *
-   * @return false when the write failed
-   */
-  private boolean realign(GitRepoId id, String head, long asked, String notVisible) {
-    GitRepo gitRepo = index.get(id).orElse(null);
-    if (head == null || gitRepo == null) {
-      return true;
-    }
-    if (notVisible != null) {
-      store.recordEvent(
-          gitRepo,
-          true,
-          "WebhookCommitNotVisible",
-          "webhook commit "
-              + notVisible
-              + " not visible at the remote after "
-              + propagationTimeout.toSeconds()
-              + "s; webhookCommit set to the remote's "
-              + head);
-    }
-    try {
-      webhookWrites.write(id, asked, () -> writeWebhookCommit(id, head));
-      return true;
-    } catch (StoreUnavailable e) {
-      LOG.info(
-          () -> "Could not realign webhookCommit of " + id + ", trying again: " + e.getMessage());
-      return false;
-    }
-  }
-
-  /** Under the webhook write order, so the GitRepo read is the one the last delivery wrote. */
-  private boolean writeWebhookCommit(GitRepoId id, String head) {
-    GitRepo latest = index.get(id).orElse(null);
-    if (latest == null) {
-      return false;
-    }
-    String current = latest.status().getWebhookCommit();
-    if (current != null && !current.equalsIgnoreCase(head)) {
-      var patch = new GitRepoStatus();
-      patch.setWebhookCommit(head);
-      store.patchStatus(latest, patch);
-    }
-    return true;
+    return realignment.realign(gitRepo.id(), head, asked, waiting.expected()) || gaveUp;
   }
 
   private static String repository(GitRepo gitRepo) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.gitwatch.gitrepo.GitRepo;
 import io.gitwatch.testing.Gitwatch;
 import io.gitwatch.testing.LoopbackGitServer;
@@ -155,6 +157,41 @@ class AfterWebhookIT extends OnTestServer.Deployed {
     List<String> written = commitsWritten("after-order", "order-app");
     assertThat(written).containsSubsequence(first, older, newer);
     assertThat(written.subList(written.indexOf(newer), written.size())).doesNotContain(older);
+  }
+
+  @Test
+  void aCommitAnotherWriterPutsBackAfterTheFollowUpIsPolledAgain() {
+    String repo = repository("overwritten");
+    String previous = git.commit(repo, "main");
+    gitRepo("after-overwritten", "app", repo);
+    // The first poll of a new GitRepo (within the default interval) is done: the next is in 1 h.
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> previous.equals(status("after-overwritten", "app").getCommit()));
+    String pushed = git.commit(repo, "main");
+    assertThat(push(repo, pushed).status()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(8))
+        .until(() -> pushed.equals(status("after-overwritten", "app").getCommit()));
+    double overwritten = gitwatch.metric("gitwatch_webhook_commit_overwritten_total");
+
+    // Another writer (Fleet's own poller, a stale write applied late) puts the older commit back.
+    api.client()
+        .resources(GitRepo.class)
+        .inNamespace("after-overwritten")
+        .withName("app")
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"status\":{\"commit\":\"" + previous + "\"}}");
+    assertThat(status("after-overwritten", "app").getCommit()).isEqualTo(previous);
+
+    // Polled hourly: only the follow-up's watch can put the remote's head back this soon.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> pushed.equals(status("after-overwritten", "app").getCommit()));
+    assertThat(gitwatch.metric("gitwatch_webhook_commit_overwritten_total"))
+        .isEqualTo(overwritten + 1);
   }
 
   private String repository(String prefix) {
