@@ -131,8 +131,8 @@ public class AfterWebhook {
   /**
    * For a propagation wait after a follow-up wrote a pushed commit, a change that puts another
    * {@code commit} on the GitRepo while {@code webhookCommit} is still that push (another writer,
-   * such as Fleet's own poller, or a stale write an API server applied late) is followed again: the
-   * remote has the last word, not the last writer.
+   * such as Fleet's own poller, or a stale write an API server applied late) makes the GitRepo
+   * polled once more: the remote has the last word, not the last writer.
    */
   void onChanged(@Observes GitRepoChanged change) {
     GitRepo current = change.current();
