@@ -181,6 +181,22 @@ class FaultInjectionIT extends OnTestServer.Deployed {
   }
 
   @Test
+  void aWriteWhoseAnswerStallsIsGivenUpAtTheRequestTimeout() {
+    Watched repo = watched();
+    double refusedBefore = refusedDeliveries();
+
+    // Headers come at once, the body a minute later.
+    api.slowNextWrites(repo.name(), 200, Duration.ofSeconds(60), 1000);
+    Answer answer = gitwatch.pushToMain(repo.url(), "6".repeat(40), SECRET);
+
+    assertThat(answer.status()).isEqualTo(503);
+    // The work behind the answer ends too, within the test server's request timeout (2 s) and the
+    // CallDeadline a second after it, not after the server's 60 s.
+    await().atMost(Duration.ofSeconds(10)).until(() -> refusedDeliveries() == refusedBefore + 1);
+    api.slowNextWrites(repo.name(), 200, Duration.ZERO, 0);
+  }
+
+  @Test
   void writesThatOutlastTheWorkWaitAreAnswered503WhileTheyGoOn() {
     Watched repo = watched();
     String next = "5".repeat(40);

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -32,6 +35,7 @@ public class KubernetesGitRepoStore implements GitRepoStore {
   private static final Logger LOG = Logger.getLogger(KubernetesGitRepoStore.class.getName());
 
   @Inject KubernetesClient client;
+  @Resource ManagedThreadFactory threads;
   @Inject GitRepoIndex index;
 
   @Inject
@@ -62,11 +66,18 @@ public class KubernetesGitRepoStore implements GitRepoStore {
   private volatile boolean reachable;
   private volatile boolean stopped;
   private StatusPatches statusPatches;
+  private CallDeadline calls;
   private CachedReads reads;
 
   @PostConstruct
   void start() {
-    statusPatches = new StatusPatches(client, writeAttempts, writeTimeout);
+    // A second past the client's own request timeout, which answers first when it can.
+    calls =
+        new CallDeadline(
+            Duration.ofMillis(client.getConfiguration().getRequestTimeout() + 1000L),
+            // plain tests start the store without a container
+            threads != null ? threads : Executors.defaultThreadFactory());
+    statusPatches = new StatusPatches(client, writeAttempts, writeTimeout, calls);
     reads = new CachedReads(client, Duration.ofSeconds(secretCacheSeconds));
     var gitRepos = client.resources(GitRepo.class);
     List<String> namespaces = watchNamespaces.orElse(List.of());
@@ -98,6 +109,9 @@ public class KubernetesGitRepoStore implements GitRepoStore {
     }
     stopped = true;
     informers.forEach(SharedIndexInformer::stop);
+    if (calls != null) {
+      calls.stop();
+    }
     if (restrictions != null) {
       restrictions.stop();
     }
@@ -162,12 +176,17 @@ public class KubernetesGitRepoStore implements GitRepoStore {
             .endSource()
             .build();
     try {
-      client
-          .v1()
-          .events()
-          .inNamespace(gitRepo.getMetadata().getNamespace())
-          .resource(event)
-          .create();
+      calls.call(
+          "recording an event on " + gitRepo.id(),
+          () ->
+              client
+                  .v1()
+                  .events()
+                  .inNamespace(gitRepo.getMetadata().getNamespace())
+                  .resource(event)
+                  .create());
+    } catch (StoreUnavailable e) {
+      LOG.fine(() -> "Could not record event " + reason + " on " + gitRepo.id() + ": " + e);
     } catch (KubernetesClientException e) {
       LOG.fine(
           () ->

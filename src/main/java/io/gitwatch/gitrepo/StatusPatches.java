@@ -23,16 +23,18 @@ final class StatusPatches {
   private final KubernetesClient client;
   private final int attempts;
   private final Duration deadline;
+  private final CallDeadline calls;
 
   /**
    * @param attempts at most this many tries of one write
    * @param deadline no retry starts later than this after the first try (each try is bounded by the
    *     client's request timeout)
    */
-  StatusPatches(KubernetesClient client, int attempts, Duration deadline) {
+  StatusPatches(KubernetesClient client, int attempts, Duration deadline, CallDeadline calls) {
     this.client = client;
     this.attempts = attempts;
     this.deadline = deadline;
+    this.calls = calls;
   }
 
   /** See {@link GitRepoStore#patchStatus}. */
@@ -45,10 +47,12 @@ final class StatusPatches {
     long start = System.nanoTime();
     GitRepo base = gitRepo;
     for (int attempt = 1; ; attempt++) {
+      String body = body(base, patch);
       try {
-        resource
-            .subresource("status")
-            .patch(PatchContext.of(PatchType.JSON_MERGE), body(base, patch));
+        calls.call(
+            "status write of " + gitRepo.id(),
+            () ->
+                resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), body));
         return true;
       } catch (KubernetesClientException e) {
         if (e.getCode() == 404) {
@@ -64,7 +68,7 @@ final class StatusPatches {
         }
         LOG.fine(() -> "Retrying status write of " + gitRepo.id() + ": HTTP " + e.getCode());
         if (conflict) {
-          base = current(resource, gitRepo);
+          base = current(resource, gitRepo, calls);
           if (base == null) {
             return false;
           }
@@ -100,9 +104,9 @@ final class StatusPatches {
     return Serialization.asJson(body);
   }
 
-  private static GitRepo current(Resource<GitRepo> resource, GitRepo gitRepo) {
+  private static GitRepo current(Resource<GitRepo> resource, GitRepo gitRepo, CallDeadline calls) {
     try {
-      return resource.get();
+      return calls.call("reading " + gitRepo.id(), resource::get);
     } catch (KubernetesClientException e) {
       throw new StoreUnavailable(
           "reading " + gitRepo.id() + " to merge its conditions failed (HTTP " + e.getCode() + ")",
