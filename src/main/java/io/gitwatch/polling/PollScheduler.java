@@ -94,7 +94,7 @@ public class PollScheduler {
     workers = new PollWorkers(maxConcurrent, threads);
     timers = new PollTimers(timerService);
     timerLag = metrics.timer("gitwatch_polling_timer_lag");
-    metrics.gauge("gitwatch_polling_gitrepos_scheduled", timers, PollTimers::size);
+    metrics.gauge("gitwatch_polling_gitrepos_scheduled", this::scheduled);
     metrics.gauge("gitwatch_polling_in_flight", workers, PollWorkers::inFlight);
     metrics.gauge("gitwatch_polling_gitrepos_in_backoff", failures, Map::size);
     metrics.gauge("gitwatch_polling_leader", () -> lease.term() >= 0 ? 1 : 0);
@@ -164,21 +164,31 @@ public class PollScheduler {
     if (stopping) {
       return;
     }
-    if (timer.getInfo() instanceof Election) {
+    // Once: the timer service hands out a deserialized copy of the info on every call.
+    Serializable info = timer.getInfo();
+    if (info instanceof Election) {
       lease.stand(
           () -> leadership.fire(new Leadership(true)),
           () -> leadership.fire(new Leadership(false)));
       return;
     }
-    PollTimers.PollRequest request = (PollTimers.PollRequest) timer.getInfo();
+    PollTimers.PollRequest request = (PollTimers.PollRequest) info;
+    timers.fired(request.id(), timer);
+    handOver(request, context.getBusinessObject(PollScheduler.class));
+  }
+
+  /**
+   * Hands the GitRepo's poll to a worker; when every worker is busy, tries again a second later
+   * from the workers' own thread (not a new timer). {@code self} is the bean's business object, for
+   * the worker to arm the next poll through the container.
+   */
+  private void handOver(PollTimers.PollRequest request, PollScheduler self) {
     GitRepoId id = request.id();
-    timers.fired(id, timer);
     long term = lease.term();
     GitRepo gitRepo = index.get(id).orElse(null);
-    if (term < 0 || gitRepo == null) {
-      return; // not the poller, or gone
+    if (stopping || term < 0 || gitRepo == null) {
+      return; // stopping, not the poller, or gone
     }
-    PollScheduler self = context.getBusinessObject(PollScheduler.class);
     PollWorkers.Handed handed =
         workers.hand(
             id,
@@ -191,7 +201,7 @@ public class PollScheduler {
               }
             });
     if (handed == PollWorkers.Handed.FULL) {
-      timers.arm(id, BUSY_RETRY, request.due());
+      workers.retryLater(BUSY_RETRY, () -> handOver(request, self));
     }
     // ALREADY_RUNNING: the running poll is followed by one more.
   }
@@ -225,7 +235,9 @@ public class PollScheduler {
       return;
     }
     if (ended.busy()) {
-      timers.arm(request.id(), BUSY_RETRY, request.due());
+      // Its repository's ls-remote is in flight, or every slot is taken: come for the answer.
+      PollScheduler self = context.getBusinessObject(PollScheduler.class);
+      workers.retryLater(BUSY_RETRY, () -> handOver(request, self));
       return;
     }
     // How late polls start against their schedule: the measure of whether this replica keeps up.
@@ -233,9 +245,9 @@ public class PollScheduler {
     next(request.id(), ended.succeeded());
   }
 
-  /** Number of GitRepos with a timer. */
+  /** Number of GitRepos with a timer, or waiting a second for a free worker. */
   public int scheduled() {
-    return timers.size();
+    return timers.size() + workers.retrying();
   }
 
   public int inFlight() {

@@ -4,6 +4,7 @@ import io.gitwatch.gitrepo.GitRepoId;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,6 +33,9 @@ final class PollWorkers {
 
   private final Semaphore slots;
   private final ThreadPoolExecutor threads;
+  // Hand-overs that found every worker busy come back on this one thread, not as new EJB timers:
+  // with 10,000 GitRepos starting, creating and firing a timer per retry was 40 % of Liberty's CPU.
+  private final ScheduledThreadPoolExecutor retries;
   private final PollsInFlight inFlight = new PollsInFlight();
 
   PollWorkers(int max, ThreadFactory factory) {
@@ -40,6 +44,17 @@ final class PollWorkers {
     threads =
         new ThreadPoolExecutor(max, max, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), factory);
     threads.allowCoreThreadTimeOut(true);
+    retries = new ScheduledThreadPoolExecutor(1, factory);
+    retries.setRemoveOnCancelPolicy(true);
+  }
+
+  /** Runs {@code handOver} again after {@code delay}: every worker was busy. */
+  void retryLater(Duration delay, Runnable handOver) {
+    try {
+      retries.schedule(handOver, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // stopping: the next start arms every GitRepo
+    }
   }
 
   /**
@@ -74,6 +89,11 @@ final class PollWorkers {
     }
   }
 
+  /** Hand-overs waiting to be tried again. */
+  int retrying() {
+    return retries.getQueue().size();
+  }
+
   /** Whether a poll was asked for while the GitRepo's last one ran; asking clears it. */
   boolean askedAgain(GitRepoId id) {
     return inFlight.askedAgain(id);
@@ -89,6 +109,7 @@ final class PollWorkers {
 
   /** Stops the workers; polls running are interrupted. */
   void stop() {
+    retries.shutdownNow();
     threads.shutdownNow();
   }
 }
