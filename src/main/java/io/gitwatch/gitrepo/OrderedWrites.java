@@ -12,14 +12,14 @@ import java.util.function.BooleanSupplier;
  */
 public final class OrderedWrites {
 
-  // Striped: one lock per GitRepo would be a map that never shrinks; 256 keep contention rare.
-  private final Object[] locks = new Object[256];
-  private final Map<GitRepoId, Long> lastLanded = new ConcurrentHashMap<>();
+  // One lock per GitRepo, not striped: a write the API server holds up then delays only writes to
+  // its own GitRepo, which must wait for it anyway.
+  private final Map<GitRepoId, Landed> lastLanded = new ConcurrentHashMap<>();
 
-  public OrderedWrites() {
-    for (int i = 0; i < locks.length; i++) {
-      locks[i] = new Object();
-    }
+  /** The place of the last write that landed on one GitRepo; its monitor orders the writes. */
+  private static final class Landed {
+    private boolean any;
+    private long place;
   }
 
   /**
@@ -29,14 +29,15 @@ public final class OrderedWrites {
    * @param place compared by difference, so {@link System#nanoTime()} instants order correctly
    */
   public boolean write(GitRepoId gitRepoId, long place, BooleanSupplier write) {
-    synchronized (locks[Math.floorMod(gitRepoId.hashCode(), locks.length)]) {
-      Long last = lastLanded.get(gitRepoId);
-      if (last != null && last - place > 0) {
+    Landed last = lastLanded.computeIfAbsent(gitRepoId, id -> new Landed());
+    synchronized (last) {
+      if (last.any && last.place - place > 0) {
         return false;
       }
       boolean landed = write.getAsBoolean();
       if (landed) {
-        lastLanded.put(gitRepoId, place);
+        last.any = true;
+        last.place = place;
       }
       return landed;
     }

@@ -101,6 +101,44 @@ class OrderedWritesTest {
     assertThat(landed).containsExactly("app@4", "app@1, after the GitRepo was deleted");
   }
 
+  @Test
+  void aWriteHeldUpByTheApiServerDelaysNoOtherGitRepo() throws Exception {
+    // Another GitRepo whose hash falls in the same one of 256 buckets as APP's: a striped lock
+    // would make its write wait.
+    GitRepoId neighbour = APP;
+    for (int i = 0;
+        Math.floorMod(neighbour.hashCode(), 256) != Math.floorMod(APP.hashCode(), 256)
+            || neighbour.equals(APP);
+        i++) {
+      neighbour = new GitRepoId("ns", "other-" + i);
+    }
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread held =
+        new Thread(
+            () ->
+                order.write(
+                    APP,
+                    1,
+                    () -> {
+                      writing.countDown();
+                      await(release);
+                      return land("app, held up");
+                    }));
+    held.start();
+    assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+
+    GitRepoId other = neighbour;
+    Thread free = new Thread(() -> order.write(other, 1, () -> land("neighbour")));
+    free.start();
+    free.join(5000);
+
+    assertThat(free.isAlive()).as("the neighbour's write waited for APP's").isFalse();
+    release.countDown();
+    held.join(5000);
+    assertThat(landed).containsExactly("neighbour", "app, held up");
+  }
+
   static void await(CountDownLatch latch) {
     try {
       latch.await(5, TimeUnit.SECONDS);
