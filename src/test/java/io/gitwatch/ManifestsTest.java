@@ -120,6 +120,9 @@ class ManifestsTest {
           // (system:public-info-viewer), so it needs no grant of ours.
           "getKubernetesVersion()",
           Map.of(),
+          // reads the client's own settings (the request timeout): no call to the API server
+          "getConfiguration()",
+          Map.of(),
           "leaderElector()",
           Map.of(
               new Permission("coordination.k8s.io", "leases", "get"), Scope.GITWATCH_NAMESPACE,
