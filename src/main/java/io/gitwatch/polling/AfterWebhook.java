@@ -232,7 +232,11 @@ public class AfterWebhook {
     List<Map.Entry<GitRepoId, Waiting>> batch;
     synchronized (follow) {
       follow.again = false;
-      batch = List.copyOf(follow.waiting.entrySet());
+      // Copies of the entries: a LinkedHashMap's own are updated in place by a newer push's put,
+      // and
+      // removing what this round decided must not remove what that push now waits for.
+      batch =
+          follow.waiting.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList();
     }
     long start = System.nanoTime();
     boolean busy = false;
@@ -254,6 +258,12 @@ public class AfterWebhook {
     }
     synchronized (follow) {
       if (busy || follow.again) {
+        boolean again = follow.again;
+        LOG.fine(
+            () ->
+                "After a webhook, a round of "
+                    + repository
+                    + (again ? " runs again at once" : " finds its ls-remote busy"));
         submit(repository, follow, busy ? BUSY_RETRY : Duration.ZERO);
       } else if (!follow.waiting.isEmpty()) {
         submit(repository, follow, propagationPoll);

@@ -194,6 +194,37 @@ class AfterWebhookIT extends OnTestServer.Deployed {
         .isEqualTo(overwritten + 1);
   }
 
+  @Test
+  void aPushDeliveredWhileThePushBeforeItIsPolledIsFollowedToo() {
+    String repo = repository("overtaken");
+    String first = git.commit(repo, "main");
+    gitRepo("after-overtaken", "app", repo);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> first.equals(status("after-overtaken", "app").getCommit()));
+    String older = git.commit(repo, "main");
+    String newer = git.commit(repo, "staging");
+    // The follow-up of `older` is held in its ls-remote while `newer` is delivered.
+    git.hang(repo);
+    int asked = git.infoRefsRequests(repo);
+    assertThat(push(repo, older).status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> git.infoRefsRequests(repo) > asked);
+    assertThat(push(repo, newer).status()).isEqualTo(200);
+
+    // The held poll answers `older`, what it waited for: that must not end the wait for `newer`.
+    git.answer(repo);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> older.equals(status("after-overtaken", "app").getCommit()));
+    git.moveBranch(repo, "main", newer);
+
+    // Polled hourly: only the follow-up of `newer` can bring its commit this soon.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> newer.equals(status("after-overtaken", "app").getCommit()));
+    assertThat(status("after-overtaken", "app").getWebhookCommit()).isEqualTo(newer);
+  }
+
   private String repository(String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     git.createRepository(name);
