@@ -322,13 +322,15 @@ public class AfterWebhook {
     if (head.equalsIgnoreCase(waiting.expected())) {
       landed.put(gitRepo.id(), new Landed(head, now + propagationTimeout.toNanos()));
       // Shown: an older push that won a concurrent write must not keep webhookCommit behind.
-      return realignment.realign(gitRepo.id(), head, asked, null) || gaveUp;
+      return realignment.realign(gitRepo.id(), head, asked) || gaveUp;
     }
     if (!expired) {
       return false;
     }
     metrics.counter("gitwatch_webhook_commit_not_visible").inc();
-    return realignment.realign(gitRepo.id(), head, asked, waiting.expected()) || gaveUp;
+    return realignment.realignNotVisible(
+            gitRepo.id(), head, asked, waiting.expected(), propagationTimeout)
+        || gaveUp;
   }
 
   private static String repository(GitRepo gitRepo) {

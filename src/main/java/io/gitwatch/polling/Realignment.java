@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Sets {@code webhookCommit} to what the remote said once a follow-up has its answer, in the order
@@ -26,34 +25,16 @@ public class Realignment {
   @Inject GitRepoStore store;
   @Inject WebhookWriteOrder webhookWrites;
 
-  @Inject
-  @ConfigProperty(name = "gitwatch.webhook.propagation-timeout", defaultValue = "30s")
-  Duration propagationTimeout;
-
   /**
    * Sets {@code webhookCommit} to the remote's {@code head} unless it is there already, or a
    * delivery verified after the remote was {@code asked} has written it since (its push may be
-   * newer than the answer); with {@code notVisible}, the pushed commit the remote never showed,
-   * also records the Warning Event.
+   * newer than the answer).
    *
    * @return false when the write failed
    */
-  boolean realign(GitRepoId id, String head, long asked, String notVisible) {
-    GitRepo gitRepo = index.get(id).orElse(null);
-    if (head == null || gitRepo == null) {
+  boolean realign(GitRepoId id, String head, long asked) {
+    if (head == null || index.get(id).isEmpty()) {
       return true;
-    }
-    if (notVisible != null) {
-      store.recordEvent(
-          gitRepo,
-          true,
-          "WebhookCommitNotVisible",
-          "webhook commit "
-              + notVisible
-              + " not visible at the remote after "
-              + propagationTimeout.toSeconds()
-              + "s; webhookCommit set to the remote's "
-              + head);
     }
     try {
       webhookWrites.write(id, asked, () -> writeWebhookCommit(id, head));
@@ -63,6 +44,27 @@ public class Realignment {
           () -> "Could not realign webhookCommit of " + id + ", trying again: " + e.getMessage());
       return false;
     }
+  }
+
+  /**
+   * As {@link #realign}, for a {@code pushed} commit the remote did not show within {@code waited}:
+   * also records the Warning Event that says so.
+   */
+  boolean realignNotVisible(GitRepoId id, String head, long asked, String pushed, Duration waited) {
+    GitRepo gitRepo = index.get(id).orElse(null);
+    if (head != null && gitRepo != null) {
+      store.recordEvent(
+          gitRepo,
+          true,
+          "WebhookCommitNotVisible",
+          "webhook commit "
+              + pushed
+              + " not visible at the remote after "
+              + waited.toSeconds()
+              + "s; webhookCommit set to the remote's "
+              + head);
+    }
+    return realign(id, head, asked);
   }
 
   /** Under the webhook write order, so the GitRepo read is the one the last delivery wrote. */
