@@ -201,7 +201,7 @@ public class PollScheduler {
               }
             });
     if (handed == PollWorkers.Handed.FULL) {
-      workers.retryLater(BUSY_RETRY, () -> handOver(request, self));
+      workers.retryLater(request.id(), BUSY_RETRY, () -> handOver(request, self));
     }
     // ALREADY_RUNNING: the running poll is followed by one more.
   }
@@ -237,7 +237,7 @@ public class PollScheduler {
     if (ended.busy()) {
       // Its repository's ls-remote is in flight, or every slot is taken: come for the answer.
       PollScheduler self = context.getBusinessObject(PollScheduler.class);
-      workers.retryLater(BUSY_RETRY, () -> handOver(request, self));
+      workers.retryLater(request.id(), BUSY_RETRY, () -> handOver(request, self));
       return;
     }
     // How late polls start against their schedule: the measure of whether this replica keeps up.
@@ -245,9 +245,9 @@ public class PollScheduler {
     next(request.id(), ended.succeeded());
   }
 
-  /** Number of GitRepos with a timer, or waiting a second for a free worker. */
+  /** Number of GitRepos with a timer, or waiting a second for a free worker (each counted once). */
   public int scheduled() {
-    return timers.size() + workers.retrying();
+    return timers.size() + workers.retrying(timers::has);
   }
 
   public int inFlight() {

@@ -78,6 +78,10 @@ final class PollTimers {
     return timers.size();
   }
 
+  boolean has(GitRepoId id) {
+    return timers.containsKey(id);
+  }
+
   private static void cancelQuietly(Timer timer) {
     try {
       timer.cancel();

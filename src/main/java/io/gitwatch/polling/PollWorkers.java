@@ -2,6 +2,8 @@ package io.gitwatch.polling;
 
 import io.gitwatch.gitrepo.GitRepoId;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -10,6 +12,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +40,8 @@ final class PollWorkers {
   // with 10,000 GitRepos starting, creating and firing a timer per retry was 40 % of Liberty's CPU.
   private final ScheduledThreadPoolExecutor retries;
   private final PollsInFlight inFlight = new PollsInFlight();
+  // GitRepo → hand-overs of its poll waiting to be tried again.
+  private final Map<GitRepoId, Integer> retrying = new ConcurrentHashMap<>();
 
   PollWorkers(int max, ThreadFactory factory) {
     slots = new Semaphore(max);
@@ -48,11 +53,21 @@ final class PollWorkers {
     retries.setRemoveOnCancelPolicy(true);
   }
 
-  /** Runs {@code handOver} again after {@code delay}: every worker was busy. */
-  void retryLater(Duration delay, Runnable handOver) {
+  /**
+   * Runs {@code handOver} of the GitRepo's poll again after {@code delay}: every worker was busy.
+   */
+  void retryLater(GitRepoId id, Duration delay, Runnable handOver) {
+    retrying.merge(id, 1, Integer::sum);
     try {
-      retries.schedule(handOver, delay.toMillis(), TimeUnit.MILLISECONDS);
+      retries.schedule(
+          () -> {
+            retrying.computeIfPresent(id, (key, n) -> n == 1 ? null : n - 1);
+            handOver.run();
+          },
+          delay.toMillis(),
+          TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
+      retrying.computeIfPresent(id, (key, n) -> n == 1 ? null : n - 1);
       // stopping: the next start arms every GitRepo
     }
   }
@@ -89,9 +104,15 @@ final class PollWorkers {
     }
   }
 
-  /** Hand-overs waiting to be tried again. */
-  int retrying() {
-    return retries.getQueue().size();
+  /** GitRepos with a hand-over waiting to be tried again, not counting those {@code counted}. */
+  int retrying(Predicate<GitRepoId> counted) {
+    int n = 0;
+    for (GitRepoId id : retrying.keySet()) {
+      if (!counted.test(id)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Whether a poll was asked for while the GitRepo's last one ran; asking clears it. */
