@@ -44,21 +44,8 @@ class OrderedWritesTest {
 
   @Test
   void aNewerWriteWaitsForAnOlderOneStillRetryingAndLandsLast() throws Exception {
-    CountDownLatch retrying = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Thread older =
-        new Thread(
-            () ->
-                order.write(
-                    APP,
-                    1,
-                    () -> {
-                      retrying.countDown();
-                      await(release);
-                      return land("older");
-                    }));
-    older.start();
-    assertThat(retrying.await(5, TimeUnit.SECONDS)).isTrue();
+    Thread older = startHeld(APP, 1, "older", release);
     Thread newer = new Thread(() -> order.write(APP, 2, () -> land("newer")));
     newer.start();
     newer.join(200);
@@ -112,21 +99,8 @@ class OrderedWritesTest {
         i++) {
       neighbour = new GitRepoId("ns", "other-" + i);
     }
-    CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Thread held =
-        new Thread(
-            () ->
-                order.write(
-                    APP,
-                    1,
-                    () -> {
-                      writing.countDown();
-                      await(release);
-                      return land("app, held up");
-                    }));
-    held.start();
-    assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+    Thread held = startHeld(APP, 1, "app, held up", release);
 
     GitRepoId other = neighbour;
     Thread free = new Thread(() -> order.write(other, 1, () -> land("neighbour")));
@@ -137,6 +111,29 @@ class OrderedWritesTest {
     release.countDown();
     held.join(5000);
     assertThat(landed).containsExactly("neighbour", "app, held up");
+  }
+
+  /**
+   * Starts a write of {@code commit} that holds the GitRepo until {@code release}, as one the API
+   * server holds up; returns once the write has started.
+   */
+  Thread startHeld(GitRepoId id, long place, String commit, CountDownLatch release)
+      throws InterruptedException {
+    CountDownLatch writing = new CountDownLatch(1);
+    Thread held =
+        new Thread(
+            () ->
+                order.write(
+                    id,
+                    place,
+                    () -> {
+                      writing.countDown();
+                      await(release);
+                      return land(commit);
+                    }));
+    held.start();
+    assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+    return held;
   }
 
   static void await(CountDownLatch latch) {
