@@ -22,12 +22,14 @@ final class CachedReads {
 
   private final KubernetesClient client;
   private final Duration reuse;
+  private final CallDeadline calls;
   private final Map<String, Cached<StoredSecret>> secrets = new ConcurrentHashMap<>();
   private final Map<String, Cached<Map<String, String>>> configMaps = new ConcurrentHashMap<>();
 
-  CachedReads(KubernetesClient client, Duration reuse) {
+  CachedReads(KubernetesClient client, Duration reuse, CallDeadline calls) {
     this.client = client;
     this.reuse = reuse;
+    this.calls = calls;
   }
 
   Optional<StoredSecret> secret(String namespace, String name) {
@@ -66,7 +68,8 @@ final class CachedReads {
     }
     Optional<T> value;
     try {
-      value = read.get();
+      // Bounded like every other call: a webhook or a poll must not wait for a stalled answer.
+      value = calls.call("reading " + kind + " " + id, read);
     } catch (KubernetesClientException e) {
       throw new StoreUnavailable(
           "reading " + kind + " " + id + " failed (HTTP " + e.getCode() + ")", e);

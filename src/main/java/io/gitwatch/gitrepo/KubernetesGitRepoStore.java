@@ -78,7 +78,7 @@ public class KubernetesGitRepoStore implements GitRepoStore {
             // plain tests start the store without a container
             threads != null ? threads : Executors.defaultThreadFactory());
     statusPatches = new StatusPatches(client, writeAttempts, writeTimeout, calls);
-    reads = new CachedReads(client, Duration.ofSeconds(secretCacheSeconds));
+    reads = new CachedReads(client, Duration.ofSeconds(secretCacheSeconds), calls);
     var gitRepos = client.resources(GitRepo.class);
     List<String> namespaces = watchNamespaces.orElse(List.of());
     if (namespaces.isEmpty()) {
