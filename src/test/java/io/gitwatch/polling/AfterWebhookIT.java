@@ -161,13 +161,9 @@ class AfterWebhookIT extends OnTestServer.Deployed {
 
   @Test
   void aCommitAnotherWriterPutsBackAfterTheFollowUpIsPolledAgain() {
-    String repo = repository("overwritten");
-    String previous = git.commit(repo, "main");
-    gitRepo("after-overwritten", "app", repo);
-    // The first poll of a new GitRepo (within the default interval) is done: the next is in 1 h.
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> previous.equals(status("after-overwritten", "app").getCommit()));
+    PolledRepo polled = polledGitRepo("after-overwritten", "overwritten");
+    String repo = polled.repo();
+    String previous = polled.head();
     String pushed = git.commit(repo, "main");
     assertThat(push(repo, pushed).status()).isEqualTo(200);
     await()
@@ -196,12 +192,7 @@ class AfterWebhookIT extends OnTestServer.Deployed {
 
   @Test
   void aPushDeliveredWhileThePushBeforeItIsPolledIsFollowedToo() {
-    String repo = repository("overtaken");
-    String first = git.commit(repo, "main");
-    gitRepo("after-overtaken", "app", repo);
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> first.equals(status("after-overtaken", "app").getCommit()));
+    String repo = polledGitRepo("after-overtaken", "overtaken").repo();
     String older = git.commit(repo, "main");
     String newer = git.commit(repo, "staging");
     // The follow-up of `older` is held in its ls-remote while `newer` is delivered.
@@ -223,6 +214,23 @@ class AfterWebhookIT extends OnTestServer.Deployed {
         .atMost(Duration.ofSeconds(5))
         .until(() -> newer.equals(status("after-overtaken", "app").getCommit()));
     assertThat(status("after-overtaken", "app").getWebhookCommit()).isEqualTo(newer);
+  }
+
+  /** A repository and its head on main. */
+  private record PolledRepo(String repo, String head) {}
+
+  /**
+   * A new repository with one commit on main, and a GitRepo {@code app} on it whose first poll
+   * (within the default interval) has landed: the next is in 1 h.
+   */
+  private PolledRepo polledGitRepo(String namespace, String prefix) {
+    String repo = repository(prefix);
+    String head = git.commit(repo, "main");
+    gitRepo(namespace, "app", repo);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> head.equals(status(namespace, "app").getCommit()));
+    return new PolledRepo(repo, head);
   }
 
   private String repository(String prefix) {
