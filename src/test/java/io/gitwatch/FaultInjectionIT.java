@@ -187,13 +187,16 @@ class FaultInjectionIT extends OnTestServer.Deployed {
 
     // Headers come at once, the body a minute later.
     api.slowNextWrites(repo.name(), 200, Duration.ofSeconds(60), 1000);
-    Answer answer = gitwatch.pushToMain(repo.url(), "6".repeat(40), SECRET);
+    try {
+      Answer answer = gitwatch.pushToMain(repo.url(), "6".repeat(40), SECRET);
 
-    assertThat(answer.status()).isEqualTo(503);
-    // The work behind the answer ends too, within the test server's request timeout (2 s) and the
-    // CallDeadline a second after it, not after the server's 60 s.
-    await().atMost(Duration.ofSeconds(10)).until(() -> refusedDeliveries() == refusedBefore + 1);
-    api.slowNextWrites(repo.name(), 200, Duration.ZERO, 0);
+      assertThat(answer.status()).isEqualTo(503);
+      // The work behind the answer ends too, within the test server's request timeout (2 s) and
+      // the CallDeadline a second after it, not after the server's 60 s.
+      await().atMost(Duration.ofSeconds(10)).until(() -> refusedDeliveries() == refusedBefore + 1);
+    } finally {
+      api.slowNextWrites(repo.name(), 200, Duration.ZERO, 0); // even when it fails: no stall left
+    }
   }
 
   @Test

@@ -233,8 +233,7 @@ public class AfterWebhook {
     synchronized (follow) {
       follow.again = false;
       // Copies of the entries: a LinkedHashMap's own are updated in place by a newer push's put,
-      // and
-      // removing what this round decided must not remove what that push now waits for.
+      // and removing what this round decided must not remove what that push now waits for.
       batch =
           follow.waiting.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList();
     }

@@ -3,6 +3,7 @@ package io.gitwatch.gitrepo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -46,9 +47,7 @@ class OrderedWritesTest {
   void aNewerWriteWaitsForAnOlderOneStillRetryingAndLandsLast() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Thread older = startHeld(APP, 1, "older", release);
-    Thread newer = new Thread(() -> order.write(APP, 2, () -> land("newer")));
-    newer.start();
-    newer.join(200);
+    Thread newer = startWrite(APP, 2, "newer", Duration.ofMillis(200));
     assertThat(newer.isAlive()).as("waits while the older write holds the GitRepo").isTrue();
 
     release.countDown();
@@ -102,15 +101,21 @@ class OrderedWritesTest {
     CountDownLatch release = new CountDownLatch(1);
     Thread held = startHeld(APP, 1, "app, held up", release);
 
-    GitRepoId other = neighbour;
-    Thread free = new Thread(() -> order.write(other, 1, () -> land("neighbour")));
-    free.start();
-    free.join(5000);
+    Thread free = startWrite(neighbour, 1, "neighbour", Duration.ofSeconds(5));
 
     assertThat(free.isAlive()).as("the neighbour's write waited for APP's").isFalse();
     release.countDown();
     held.join(5000);
     assertThat(landed).containsExactly("neighbour", "app, held up");
+  }
+
+  /** Starts a write of {@code commit} and gives it {@code wait} to end. */
+  Thread startWrite(GitRepoId id, long place, String commit, Duration wait)
+      throws InterruptedException {
+    Thread writer = new Thread(() -> order.write(id, place, () -> land(commit)));
+    writer.start();
+    writer.join(wait.toMillis());
+    return writer;
   }
 
   /**
