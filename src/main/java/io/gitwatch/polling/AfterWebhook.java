@@ -15,6 +15,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,7 +135,9 @@ public class AfterWebhook {
    * such as Fleet's own poller, or a stale write an API server applied late) makes the GitRepo
    * polled once more: the remote has the last word, not the last writer.
    */
-  void onChanged(@Observes GitRepoChanged change) {
+  // Only if it exists: before it does, no commit is watched (and a store firing its first GitRepos
+  // while it starts must not create beans that read the store).
+  void onChanged(@Observes(notifyObserver = Reception.IF_EXISTS) GitRepoChanged change) {
     GitRepo current = change.current();
     if (current == null) {
       landed.remove(change.previous().id());

@@ -11,6 +11,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,7 +165,10 @@ public class Poller {
   }
 
   /** Forgets the order of a deleted GitRepo's answers. */
-  void onChanged(@Observes GitRepoChanged change) {
+  // Only if it exists: creating the Poller for this event would read the store's isLocal() while
+  // the file store, still starting, fires its first GitRepos; that started a second store, and so
+  // on until the stack overflowed (one leaked inotify watch each).
+  void onChanged(@Observes(notifyObserver = Reception.IF_EXISTS) GitRepoChanged change) {
     if (change.current() == null) {
       answerOrder.forget(change.previous().id());
     }
